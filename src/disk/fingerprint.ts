@@ -1,0 +1,37 @@
+import { readdirSync, statSync, type BigIntStats } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Identity of a file or dir as of now: inode, size, mtime and ctime in ns. Compared for equality
+ * only, never ordered: sync tools (rsync -a, rclone) set mtimes *older* than before, but they
+ * cannot set ctime, so any write or re-copy still changes the fingerprint (DESIGN §4).
+ * null when the path is gone.
+ */
+export function statFingerprint(path: string): string | null {
+  let st: BigIntStats;
+  try {
+    st = statSync(path, { bigint: true });
+  } catch {
+    return null;
+  }
+  return `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/** A meta dir changes through new files in it or in `proc/` (lock, exit); both are covered. */
+export function metaDirFingerprint(path: string): string | null {
+  const self = statFingerprint(path);
+  return self === null ? null : `${self}/proc=${statFingerprint(join(path, "proc")) ?? "-"}`;
+}
+
+/** The archive registry changes through new revision files inside each archive dir. */
+export function archivesFingerprint(path: string): string | null {
+  const self = statFingerprint(path);
+  if (self === null) return null;
+  let names: string[];
+  try {
+    names = readdirSync(path).sort();
+  } catch {
+    return self;
+  }
+  return [self, ...names.map((n) => `${n}=${statFingerprint(join(path, n)) ?? "-"}`)].join("/");
+}

@@ -1,0 +1,156 @@
+import { join } from "node:path";
+import type { RunsDirEntry } from "./entries.js";
+import { isPlainObject, parseTolerantJson } from "./json.js";
+import { META_MEMBERS, errorMessage, readMetaDir, type MetaFiles, type MetaMember } from "./meta-files.js";
+import { readMetaZip } from "./meta-zip.js";
+import { decodeOpRef } from "./opref.js";
+import { runName } from "./proquint.js";
+import type { Read, ReadIssue, RunRecord, Timestamp } from "./records.js";
+
+const DIR_MEMBERS: readonly MetaMember[] = [...META_MEMBERS, "proc/lock"];
+
+/**
+ * Reads one run from its meta entries (already ordered: zip first). A zip that does not open or
+ * lacks `opref` gives way to a meta dir of the same id (a finalize in progress, gage-format §13.1).
+ * A run whose `opref` cannot be decoded is not a run to Gage: value null, with the reason.
+ */
+export async function readRun(runsDir: string, metaEntries: readonly RunsDirEntry[]): Promise<Read<RunRecord>> {
+  const skipped: ReadIssue[] = [];
+  let transient = false;
+  for (const entry of metaEntries) {
+    const path = join(runsDir, entry.name);
+    const isZip = entry.kind === "meta-zip" || entry.kind === "legacy-meta-zip";
+    let files: MetaFiles;
+    try {
+      files = isZip ? await readMetaZip(path, META_MEMBERS) : readMetaDir(path, DIR_MEMBERS);
+    } catch (err) {
+      skipped.push({ path, message: `cannot read ${isZip ? "zip" : "meta"}: ${errorMessage(err)}` });
+      transient = true;
+      continue;
+    }
+    const opref = files.get("opref");
+    if (opref?.state !== "ok") {
+      if (opref?.state === "error") transient = true;
+      skipped.push({
+        path: join(path, "opref"),
+        message: opref?.state === "error" ? `cannot read opref: ${opref.message}` : "no opref: not a run",
+      });
+      continue;
+    }
+    return recordFromMeta(entry, path, isZip, files);
+  }
+  return { value: null, issues: skipped, transient };
+}
+
+function recordFromMeta(entry: RunsDirEntry, path: string, isZip: boolean, files: MetaFiles): Read<RunRecord> {
+  const issues: ReadIssue[] = [];
+  const text = (m: MetaMember): string | null => {
+    const r = files.get(m);
+    if (r === undefined || r.state === "absent") return null;
+    if (r.state === "error") {
+      issues.push({ path: join(path, m), message: `cannot read: ${r.message}` });
+      return null;
+    }
+    return r.data.toString("utf8");
+  };
+  const present = (m: MetaMember): boolean => {
+    const r = files.get(m);
+    return r !== undefined && r.state !== "absent";
+  };
+
+  let opref;
+  try {
+    opref = decodeOpRef(text("opref") ?? "");
+  } catch (err) {
+    issues.push({ path: join(path, "opref"), message: errorMessage(err) });
+    return { value: null, issues };
+  }
+
+  const id = entry.key;
+  const idFile = text("id");
+  if (idFile !== null && idFile.trimEnd() !== id) {
+    issues.push({ path: join(path, "id"), message: `id file says ${JSON.stringify(idFile.trimEnd())}; indexed as ${id}` });
+  }
+
+  const timestamp = (m: "initialized" | "staged" | "started" | "stopped"): Timestamp => {
+    const t = text(m);
+    const us = t === null ? null : parsePythonInt(t);
+    if (t !== null && us === null && t.trim() !== "") {
+      issues.push({ path: join(path, m), message: `not a timestamp: ${JSON.stringify(t.slice(0, 40))}` });
+    }
+    return { present: present(m), us };
+  };
+
+  const exitText = text("proc/exit");
+  const exitCode = exitText === null ? null : parsePythonInt(exitText);
+  if (exitText !== null && exitCode === null) {
+    issues.push({ path: join(path, "proc/exit"), message: `not an exit code: ${JSON.stringify(exitText.slice(0, 40))}` });
+  }
+
+  // Gage reads proc/lock as a plain path, so a zipped meta never has one (gage-format §7).
+  const lockText = isZip ? null : text("proc/lock");
+  const lockPresent = !isZip && present("proc/lock");
+  const lockPid = lockText === null ? null : parsePythonInt(lockText);
+
+  const config = readObject(text("config.json"), join(path, "config.json"), issues);
+  const summary = readObject(text("summary.json"), join(path, "summary.json"), issues);
+
+  return {
+    value: {
+      id,
+      name: runName(id),
+      metaEntry: entry.name,
+      metaKind: isZip ? "zip" : "dir",
+      legacyDeleted: entry.kind === "legacy-meta-dir" || entry.kind === "legacy-meta-zip",
+      opref,
+      initialized: timestamp("initialized"),
+      staged: timestamp("staged"),
+      started: timestamp("started"),
+      stopped: timestamp("stopped"),
+      exitCode,
+      lockPresent,
+      lockPid,
+      config,
+      metrics: summarySection(summary["metrics"]),
+      attributes: summarySection(summary["attributes"]),
+      summaryLabel: summaryLabel(summary["run"]),
+    },
+    issues,
+  };
+}
+
+/** Python's `int(text.strip())`: optional sign, digits with single underscores between them. */
+export function parsePythonInt(text: string): number | null {
+  const s = text.trim();
+  if (!/^[+-]?\d+(_\d+)*$/u.test(s)) return null;
+  const n = Number(s.replaceAll("_", ""));
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function readObject(text: string | null, path: string, issues: ReadIssue[]): Record<string, unknown> {
+  if (text === null) return {};
+  try {
+    const v = parseTolerantJson(text);
+    if (isPlainObject(v)) return v;
+    issues.push({ path, message: "not a JSON object" });
+  } catch (err) {
+    issues.push({ path, message: `malformed JSON: ${errorMessage(err)}` });
+  }
+  return {};
+}
+
+/**
+ * `metrics` / `attributes` of a summary. The schema also allows a list of such objects; Gage's
+ * listing cannot show that, so the catalog merges the list in order, later keys winning.
+ */
+function summarySection(v: unknown): Record<string, unknown> {
+  if (isPlainObject(v)) return v;
+  if (Array.isArray(v)) return Object.assign({}, ...v.filter(isPlainObject)) as Record<string, unknown>;
+  return {};
+}
+
+function summaryLabel(run: unknown): string | null {
+  if (!isPlainObject(run)) return null;
+  const label = run["label"];
+  return typeof label === "string" ? label : null;
+}

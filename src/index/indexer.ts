@@ -1,0 +1,306 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { readArchives } from "../disk/archives.js";
+import { readAttrLog } from "../disk/attr-log.js";
+import { ARCHIVES_DIR, groupEntries, type RunsDirEntry, type Units } from "../disk/entries.js";
+import { archivesFingerprint, metaDirFingerprint, statFingerprint } from "../disk/fingerprint.js";
+import { readGroup } from "../disk/group-reader.js";
+import { errorMessage } from "../disk/meta-files.js";
+import { readContainer } from "../disk/move.js";
+import type { Read, ReadIssue, RunRecord } from "../disk/records.js";
+import { readRun } from "../disk/run-reader.js";
+import type { Db } from "./db.js";
+import { recheckLiveLocks } from "./locks.js";
+import { pidAlive } from "./pid.js";
+import { prepareStatements, type Statements } from "./statements.js";
+
+export interface IndexProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface IndexOptions {
+  readonly runsDir: string;
+  /** called after each unit read while work remains */
+  readonly onProgress?: (p: IndexProgress) => void;
+}
+
+export interface IndexStats {
+  /** units whose fingerprint changed (or that had errors) and were read again */
+  readonly read: number;
+  /** units that vanished from disk and were dropped */
+  readonly removed: number;
+  /** units on disk */
+  readonly units: number;
+  readonly errors: number;
+}
+
+/** When more owners than this changed, current_attrs is rebuilt in one pass instead of per owner. */
+const BULK_ATTRS_THRESHOLD = 2000;
+/** Run metas read concurrently (zip reads are async). */
+const READ_CONCURRENCY = 32;
+
+type UnitKind = "run" | "user" | "move" | "group" | "archives";
+
+interface DiskUnit {
+  readonly unit: string;
+  readonly kind: UnitKind;
+  readonly key: string;
+  readonly entries: readonly RunsDirEntry[];
+  readonly fingerprint: string;
+}
+
+/**
+ * Brings the index up to date with the runs dir in one transaction: every unit whose fingerprint
+ * differs from the stored one (or that had read errors) is read again, vanished units are dropped.
+ * A first index is the same pass over an empty database.
+ */
+export async function indexRunsDir(db: Db, options: IndexOptions): Promise<IndexStats> {
+  const { runsDir } = options;
+  const st = prepareStatements(db);
+  const onDisk = listUnits(runsDir);
+  const stored = new Map(st.allEntries.all().map((r) => [r.unit, r.fingerprint]));
+  const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
+  const changed = onDisk.filter((u) => stored.get(u.unit) !== u.fingerprint || withErrors.has(u.unit));
+  const present = new Set(onDisk.map((u) => u.unit));
+  const vanished = [...stored.keys()].filter((u) => !present.has(u));
+
+  const writer = new UnitWriter(st, runsDir);
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    for (const unit of vanished) writer.remove(unit);
+    let done = 0;
+    const report = () => options.onProgress?.({ done, total: changed.length });
+    const runUnits = changed.filter((u) => u.kind === "run");
+    for (let i = 0; i < runUnits.length; i += READ_CONCURRENCY) {
+      const batch = runUnits.slice(i, i + READ_CONCURRENCY);
+      const reads = await Promise.all(batch.map((u) => readRun(runsDir, u.entries)));
+      batch.forEach((u, j) => writer.putRun(u, reads[j]!));
+      done += batch.length;
+      report();
+    }
+    for (const u of changed) {
+      if (u.kind === "run") continue;
+      writer.putOther(u);
+      done += 1;
+      if (done % 256 === 0) report();
+    }
+    writer.refreshAttrs();
+    recheckLiveLocks(db);
+    st.putMeta.run("runs_dir", runsDir);
+    st.putMeta.run("indexed_at", new Date().toISOString());
+    db.exec("COMMIT");
+  } catch (err) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw err;
+  }
+  const errors = (db.prepare("SELECT count(*) AS n FROM index_errors").get() as { n: number }).n;
+  return { read: changed.length, removed: vanished.length, units: onDisk.length, errors };
+}
+
+/** Lists the runs dir once and fingerprints every unit in it. A missing runs dir has no runs. */
+export function listUnits(runsDir: string): DiskUnit[] {
+  let names: string[];
+  try {
+    names = readdirSync(runsDir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return [];
+    throw err;
+  }
+  const units: Units = groupEntries(names);
+  const out: DiskUnit[] = [];
+  const add = (kind: UnitKind, key: string, entries: readonly RunsDirEntry[], fp: (e: RunsDirEntry) => string | null) => {
+    const parts: string[] = [];
+    for (const e of entries) {
+      const f = fp(e);
+      if (f !== null) parts.push(`${e.name}=${f}`);
+    }
+    // An entry can vanish between readdir and stat; then the unit is simply not there.
+    if (parts.length > 0) out.push({ unit: `${kind}:${key}`, kind, key, entries, fingerprint: parts.join("|") });
+  };
+  const path = (e: RunsDirEntry) => join(runsDir, e.name);
+  for (const [id, entries] of units.runs) {
+    add("run", id, entries, (e) => (e.kind.endsWith("meta-dir") ? metaDirFingerprint(path(e)) : statFingerprint(path(e))));
+  }
+  for (const [id, entries] of units.users) add("user", id, entries, (e) => statFingerprint(path(e)));
+  for (const [id, e] of units.moves) add("move", id, [e], () => statFingerprint(path(e)));
+  for (const [dir, e] of units.groups) add("group", dir, [e], () => statFingerprint(path(e)));
+  if (units.archives) {
+    const e = units.archives;
+    const fp = archivesFingerprint(path(e));
+    if (fp !== null) out.push({ unit: "archives", kind: "archives", key: "", entries: [e], fingerprint: fp });
+  }
+  return out;
+}
+
+/** Applies what was read of one unit to the tables, replacing what the unit held before. */
+class UnitWriter {
+  private readonly dirtyOwners = new Map<string, readonly [string, string]>();
+
+  constructor(
+    private readonly st: Statements,
+    private readonly runsDir: string,
+  ) {}
+
+  remove(unit: string): void {
+    const [kind, key] = splitUnit(unit);
+    switch (kind) {
+      case "run":
+        this.st.deleteRun.run(key);
+        break;
+      case "user":
+        this.st.deleteOwnerLogs.run("run", key);
+        this.markDirty("run", key);
+        break;
+      case "move":
+        this.st.deleteMove.run(key);
+        break;
+      case "group":
+        this.dropGroup(key);
+        break;
+      case "archives":
+        this.st.deleteArchives.run();
+        break;
+    }
+    this.st.deleteErrors.run(unit);
+    this.st.deleteEntry.run(unit);
+  }
+
+  /** A run that cannot be read for now keeps its last good row; its errors make it read again. */
+  putRun(u: DiskUnit, read: Read<RunRecord>): void {
+    if (read.value) this.st.putRun.run(runRow(read.value));
+    else if (!read.transient) this.st.deleteRun.run(u.key);
+    this.finish(u, read.issues);
+  }
+
+  putOther(u: DiskUnit): void {
+    let issues: ReadIssue[] = [];
+    try {
+      switch (u.kind) {
+        case "user":
+          issues = this.putLog("run", u.key, join(this.runsDir, u.entries[0]!.name));
+          break;
+        case "move":
+          this.st.putMove.run(u.key, readContainer(join(this.runsDir, u.entries[0]!.name)));
+          break;
+        case "group":
+          issues = this.putGroup(u.key);
+          break;
+        case "archives": {
+          const read = readArchives(join(this.runsDir, ARCHIVES_DIR));
+          this.st.deleteArchives.run();
+          for (const a of read.archives) this.st.putArchive.run(a.id, a.name, a.date, a.deleted ? 1 : 0);
+          issues = read.issues;
+          break;
+        }
+        case "run":
+          break;
+      }
+    } catch (err) {
+      issues = [{ path: join(this.runsDir, u.entries[0]!.name), message: errorMessage(err) }];
+    }
+    this.finish(u, issues);
+  }
+
+  /** Rebuilds current_attrs for every owner whose log changed (all at once when many did). */
+  refreshAttrs(): void {
+    if (this.dirtyOwners.size > BULK_ATTRS_THRESHOLD) {
+      this.st.clearAllAttrs.run();
+      this.st.fillAllAttrs.run();
+    } else {
+      for (const [kind, id] of this.dirtyOwners.values()) {
+        this.st.clearOwnerAttrs.run(kind, id);
+        this.st.fillOwnerAttrs.run(kind, id);
+      }
+    }
+    this.dirtyOwners.clear();
+  }
+
+  private finish(u: DiskUnit, issues: readonly ReadIssue[]): void {
+    this.st.deleteErrors.run(u.unit);
+    for (const i of issues) this.st.putError.run(u.unit, i.path, i.message);
+    this.st.putEntry.run(u.unit, u.fingerprint);
+  }
+
+  private putGroup(dirName: string): ReadIssue[] {
+    const read = readGroup(this.runsDir, dirName);
+    const group = read.value!;
+    const issues = [...read.issues];
+    const previous = this.st.groupByDir.get(dirName);
+    if (previous && previous.id !== group.id) this.dropGroup(dirName);
+    const holder = this.st.groupById.get(group.id);
+    if (holder && holder.dir_name !== dirName) {
+      issues.push({ path: join(this.runsDir, dirName), message: `group id ${group.id} is already used by ${holder.dir_name}` });
+      return issues;
+    }
+    if (!holder) this.st.putGroup.run(group.id, group.name, dirName);
+    issues.push(...this.putLog("group", group.id, join(this.runsDir, dirName)));
+    return issues;
+  }
+
+  private dropGroup(dirName: string): void {
+    const row = this.st.groupByDir.get(dirName);
+    if (!row) return;
+    this.st.deleteOwnerLogs.run("group", row.id);
+    this.st.deleteGroupByDir.run(dirName);
+    this.markDirty("group", row.id);
+  }
+
+  /**
+   * Attr-log files are immutable once written (gage-format §9.1), so only names not yet stored
+   * are read; names gone from disk are dropped. A file that failed to parse is not stored, so it
+   * is read again on the next pass (Gage writes entries in place, not atomically).
+   */
+  private putLog(kind: "run" | "group", owner: string, dir: string): ReadIssue[] {
+    const known = new Set(this.st.logNames.all(kind, owner).map((r) => r.log_name));
+    const read = readAttrLog(dir, known);
+    const onDisk = new Set(read.names);
+    for (const name of known) if (!onDisk.has(name)) this.st.deleteLog.run(kind, owner, name);
+    for (const e of read.entries) {
+      this.st.putLog.run(kind, owner, e.name, e.author, JSON.stringify(e.set), JSON.stringify(e.delete));
+    }
+    if (read.entries.length > 0 || onDisk.size !== known.size) this.markDirty(kind, owner);
+    return read.issues;
+  }
+
+  private markDirty(kind: string, id: string): void {
+    this.dirtyOwners.set(`${kind}\u0000${id}`, [kind, id]);
+  }
+}
+
+function splitUnit(unit: string): [UnitKind, string] {
+  const i = unit.indexOf(":");
+  if (i < 0) return [unit as UnitKind, ""];
+  return [unit.slice(0, i) as UnitKind, unit.slice(i + 1)];
+}
+
+function runRow(r: RunRecord): Record<string, unknown> {
+  return {
+    id: r.id,
+    name: r.name,
+    meta_entry: r.metaEntry,
+    meta_kind: r.metaKind,
+    legacy_deleted: r.legacyDeleted ? 1 : 0,
+    opref_schema: r.opref.schema,
+    op_ns: r.opref.ns,
+    op_name: r.opref.name,
+    op_version: r.opref.version,
+    initialized: r.initialized.us,
+    staged: r.staged.us,
+    started: r.started.us,
+    stopped: r.stopped.us,
+    has_initialized: r.initialized.present ? 1 : 0,
+    has_staged: r.staged.present ? 1 : 0,
+    has_started: r.started.present ? 1 : 0,
+    has_stopped: r.stopped.present ? 1 : 0,
+    exit_code: r.exitCode,
+    lock_present: r.lockPresent ? 1 : 0,
+    lock_pid: r.lockPid,
+    lock_alive: r.lockPresent && pidAlive(r.lockPid) ? 1 : 0,
+    config_json: JSON.stringify(r.config),
+    metrics_json: JSON.stringify(r.metrics),
+    attributes_json: JSON.stringify(r.attributes),
+    summary_label: r.summaryLabel,
+  };
+}

@@ -1,0 +1,36 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from "kysely";
+import type { Db } from "./db.js";
+import { migrationsDir } from "./migrate-dir.js";
+
+/** Serves `migrations/NNN_name.sql` to Kysely's Migrator, in file-name order. */
+class SqlFileMigrationProvider implements MigrationProvider {
+  constructor(
+    private readonly dir: string,
+    private readonly raw: Db,
+  ) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const migrations: Record<string, Migration> = {};
+    for (const file of readdirSync(this.dir).filter((f) => /^\d+_.+\.sql$/u.test(f)).sort()) {
+      const text = readFileSync(join(this.dir, file), "utf8");
+      // Kysely runs one statement per query; a migration file holds many, so it goes to SQLite's
+      // own multi-statement exec on the same connection, inside the Migrator's transaction.
+      migrations[file.replace(/\.sql$/u, "")] = { up: async () => void this.raw.exec(text) };
+    }
+    return migrations;
+  }
+}
+
+/** Brings the schema up to date. Throws with Kysely's error when a migration fails. */
+export async function migrate(raw: Db): Promise<void> {
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
+  const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider(migrationsDir(), raw) });
+  const { error, results } = await migrator.migrateToLatest();
+  // Kysely's destroy() would close the shared better-sqlite3 handle; the caller owns it.
+  const failed = results?.find((r) => r.status === "Error");
+  if (error) {
+    throw new Error(`migration ${failed?.migrationName ?? ""} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,119 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+
+/** Names whose presence makes a dir a Gage project (gage-format §1, `project_util:PROJECT_MARKERS`). */
+const PROJECT_MARKERS = [
+  ".gage",
+  "gage.json",
+  "gage.toml",
+  "gage.yaml",
+  "gageconfig.json",
+  "gageconfig.toml",
+  "gageconfig.yaml",
+  "pyproject.toml",
+  ".vscode",
+  ".git",
+];
+const GAGE_FILES = [".gage/gage.toml", ".gage/gage.yaml", ".gage/gage.json", "gage.toml", "gage.yaml", "gage.json"];
+
+export interface LocateEnv {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly home: string;
+}
+
+const processEnv = (): LocateEnv => ({ env: process.env, cwd: process.cwd(), home: homedir() });
+
+/**
+ * The runs dir, in the order Gage resolves it (DESIGN §3, gage-format §1): the option, then
+ * GAGE_RUNS, RUNS_DIR, the project's `$runs-dir` or `.gage/runs`, else `~/.gage/runs`.
+ */
+export function resolveRunsDir(option: string | undefined, le: LocateEnv = processEnv()): string {
+  const expand = (p: string) => (p === "~" || p.startsWith("~/") ? join(le.home, p.slice(1)) : p);
+  if (option) return resolve(le.cwd, expand(option));
+  for (const name of ["GAGE_RUNS", "RUNS_DIR"]) {
+    const v = le.env[name];
+    if (v) return resolve(le.cwd, expand(v));
+  }
+  const project = le.env["PROJECT_DIR"] || findProjectDir(le.cwd);
+  if (project) {
+    const configured = gageFileRunsDir(project);
+    if (configured) return isAbsolute(configured) ? configured : resolve(le.cwd, project, configured);
+    return resolve(le.cwd, project, ".gage", "runs");
+  }
+  return join(le.home, ".gage", "runs");
+}
+
+function findProjectDir(start: string): string | null {
+  let dir = resolve(start);
+  for (;;) {
+    if (PROJECT_MARKERS.some((m) => existsSync(join(dir, m)))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/**
+ * The top-level `$runs-dir` of the project's Gage file, if any. Only that one key is needed, so
+ * TOML and YAML are read for a top-level `$runs-dir` line rather than parsed in full; an absolute
+ * value replaces the project dir, as in Gage.
+ */
+function gageFileRunsDir(project: string): string | null {
+  for (const name of GAGE_FILES) {
+    const path = join(project, name);
+    if (!existsSync(path)) continue;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch {
+      return null;
+    }
+    const value = name.endsWith(".json") ? jsonRunsDir(text) : lineRunsDir(text, name.endsWith(".toml"));
+    return value && value !== "" ? value : null;
+  }
+  return null;
+}
+
+function jsonRunsDir(text: string): string | null {
+  try {
+    const data: unknown = JSON.parse(text.split("\n").filter((l) => !l.trimStart().startsWith("//")).join("\n"));
+    const v = typeof data === "object" && data !== null ? (data as Record<string, unknown>)["$runs-dir"] : undefined;
+    return typeof v === "string" ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function lineRunsDir(text: string, toml: boolean): string | null {
+  for (const line of text.split(/\r?\n/u)) {
+    if (toml && /^\s*\[/u.test(line)) return null; // past the top-level table
+    const m = toml
+      ? /^\s*["']\$runs-dir["']\s*=\s*(["'])(.*)\1\s*(#.*)?$/u.exec(line)
+      : /^(["']?)\$runs-dir\1\s*:\s*(?:(["'])(.*)\2|([^#]*?))\s*(#.*)?$/u.exec(line);
+    if (!m) continue;
+    return toml ? (m[2] ?? null) : (m[3] ?? m[4] ?? null);
+  }
+  return null;
+}
+
+/**
+ * The database: the option, then CATALOG_DB, else a file in the user's cache named for the real
+ * path of the runs dir — never inside the runs dir, which gets synced (DESIGN §3).
+ */
+export function resolveDbPath(option: string | undefined, runsDir: string, le: LocateEnv = processEnv()): string {
+  if (option) return resolve(le.cwd, option);
+  const fromEnv = le.env["CATALOG_DB"];
+  if (fromEnv) return resolve(le.cwd, fromEnv);
+  const cache = le.env["XDG_CACHE_HOME"] && isAbsolute(le.env["XDG_CACHE_HOME"]) ? le.env["XDG_CACHE_HOME"] : join(le.home, ".cache");
+  let real = runsDir;
+  try {
+    real = realpathSync(runsDir);
+  } catch {
+    // not there yet: the resolved path stands in
+  }
+  const digest = createHash("sha256").update(real).digest("hex").slice(0, 32);
+  return join(cache, "gage-catalog", `${digest}.sqlite`);
+}

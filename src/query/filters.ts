@@ -1,0 +1,68 @@
+/** Statuses a run or group can have (gage-format §7). */
+export const STATUSES = ["running", "completed", "error", "terminated", "staged", "pending", "unknown"] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Filters of `catalog query`; they AND together (DESIGN §5). */
+export interface QueryFilter {
+  /** each must be present; `*` in a tag globs */
+  readonly tags: readonly string[];
+  /** substring of the label, case-sensitive as in Gage */
+  readonly label?: string;
+  readonly statuses: readonly Status[];
+  /** op name, or `ns:name` */
+  readonly op?: string;
+  /** epoch µs, inclusive */
+  readonly since?: number;
+  readonly until?: number;
+  /** runs: members (any state) of this group id */
+  readonly inGroup?: string;
+  /** runs: which containers to show */
+  readonly containers: readonly string[];
+}
+
+/** A WHERE clause and its parameters; user input only ever goes into `params`. */
+export interface Clause {
+  readonly sql: string;
+  readonly params: unknown[];
+}
+
+export function and(parts: readonly Clause[]): Clause {
+  if (parts.length === 0) return { sql: "1", params: [] };
+  return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), params: parts.flatMap((p) => p.params) };
+}
+
+/** `--tag` matches the whole tag text; with `*` it globs, other glob characters stay literal. */
+export function tagClause(ownerKind: "run" | "group", idColumn: string, tag: string): Clause {
+  if (!tag.includes("*")) {
+    return {
+      sql: `EXISTS (SELECT 1 FROM current_attrs t WHERE t.owner_kind = ? AND t.owner_id = ${idColumn} AND t.key = ?)`,
+      params: [ownerKind, `tag:${tag}`],
+    };
+  }
+  const pattern = `tag:${tag.replace(/[[?]/gu, (c) => `[${c}]`)}`;
+  return {
+    sql: `EXISTS (SELECT 1 FROM current_attrs t WHERE t.owner_kind = ? AND t.owner_id = ${idColumn} AND t.key >= 'tag:' AND t.key < 'tag;' AND t.key GLOB ?)`,
+    params: [ownerKind, pattern],
+  };
+}
+
+export function inClause(column: string, values: readonly unknown[]): Clause {
+  return { sql: `${column} IN (${values.map(() => "?").join(", ")})`, params: [...values] };
+}
+
+/** `[-]field` → an ORDER BY over a fixed set of columns; nulls always last, then id. */
+export function orderBy(sort: string | undefined, allowed: Readonly<Record<string, string>>, fallback: string): string {
+  const spec = sort ?? fallback;
+  const desc = spec.startsWith("-");
+  const field = desc ? spec.slice(1) : spec;
+  const column = allowed[field];
+  if (column === undefined) {
+    throw new UsageError(`cannot sort by ${JSON.stringify(field)}; use one of: ${Object.keys(allowed).join(", ")}`);
+  }
+  return `${column} IS NULL, ${column} ${desc ? "DESC" : "ASC"}, id ASC`;
+}
+
+/** A problem with what the user asked for (exit code 2). */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}

@@ -1,0 +1,57 @@
+import type { Db } from "../index/db.js";
+import { and, inClause, orderBy, tagClause, type Clause, type QueryFilter } from "./filters.js";
+
+export interface RunRow {
+  readonly id: string;
+  readonly name: string | null;
+  readonly op_ns: string;
+  readonly op_name: string;
+  readonly op_version: string | null;
+  readonly initialized: number | null;
+  readonly staged: number | null;
+  readonly started: number | null;
+  readonly stopped: number | null;
+  readonly timestamp: number | null;
+  readonly exit_code: number | null;
+  readonly status: string;
+  readonly container: string;
+  readonly label: string | null;
+}
+
+export const RUN_SORT_FIELDS: Readonly<Record<string, string>> = {
+  timestamp: "timestamp",
+  started: "started",
+  initialized: "initialized",
+  staged: "staged",
+  stopped: "stopped",
+  id: "id",
+  name: "name",
+  operation: "op_name",
+  status: "status",
+  label: "label",
+};
+
+function runWhere(f: QueryFilter): Clause {
+  const parts: Clause[] = [inClause("container", f.containers)];
+  for (const tag of f.tags) parts.push(tagClause("run", "run_list.id", tag));
+  if (f.label !== undefined) parts.push({ sql: "instr(label, ?) > 0", params: [f.label] });
+  if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
+  if (f.op !== undefined) parts.push({ sql: "(op_name = ? OR op_ns || ':' || op_name = ?)", params: [f.op, f.op] });
+  if (f.since !== undefined) parts.push({ sql: "timestamp >= ?", params: [f.since] });
+  if (f.until !== undefined) parts.push({ sql: "timestamp <= ?", params: [f.until] });
+  if (f.inGroup !== undefined) {
+    parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
+  }
+  return and(parts);
+}
+
+/** Runs matching the filter, in listing order (newest first by Gage's timestamp unless sorted). */
+export function queryRuns(db: Db, f: QueryFilter, sort?: string): RunRow[] {
+  const where = runWhere(f);
+  const sql = `SELECT * FROM run_list WHERE ${where.sql} ORDER BY ${orderBy(sort, RUN_SORT_FIELDS, "-timestamp")}`;
+  return db.prepare(sql).all(...where.params) as RunRow[];
+}
+
+export function getRun(db: Db, id: string): RunRow | undefined {
+  return db.prepare("SELECT * FROM run_list WHERE id = ?").get(id) as RunRow | undefined;
+}
