@@ -14,9 +14,28 @@ function globalOptions<T>(y: Argv<T>) {
     .option("db", { type: "string", describe: "catalog database (default: CATALOG_DB, else in ~/.cache/gage-catalog)" });
 }
 
+/**
+ * `--sort -started` reads naturally but yargs would take `-started` for flags; join such a value
+ * to its option so it stays one argument.
+ */
+export function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a === "--sort" && next !== undefined && /^-[a-z_]/u.test(next)) {
+      out.push(`${a}=${next}`);
+      i += 1;
+    } else {
+      out.push(a);
+    }
+  }
+  return out;
+}
+
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
   let failure: unknown = null;
-  const cli = globalOptions(yargs(argv))
+  const cli = globalOptions(yargs(joinDashValues(argv)))
     .scriptName("catalog")
     .command("index", "update the index from the runs dir (incremental)", {}, (a) => runIndexCommand(a as GlobalArgs, out))
     .command("query", "list runs (or --groups) from the index", (y) => queryOptions(y), (a) => runQuery(a as unknown as QueryArgs, out))
