@@ -1,10 +1,12 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { exitCodeFor, oneLine, UsageError } from "./errors.js";
+import type { GlobalArgs } from "./context.js";
 import { queryOptions, runQuery, type QueryArgs } from "./commands/query.js";
 import { runShow, type ShowArgs } from "./commands/show.js";
-import { runIndexCommand } from "./commands/index.js";
-import type { GlobalArgs } from "./context.js";
+import { runIndexCommand, runReindexCommand } from "./commands/index.js";
+import { runCheckCommand } from "./commands/check.js";
+import { runDaemonStart, runDaemonStatus, runDaemonStop, runWatch, type WatchArgs } from "./commands/daemon.js";
 
 const out = (s: string) => void process.stdout.write(s);
 
@@ -12,6 +14,12 @@ function globalOptions<T>(y: Argv<T>) {
   return y
     .option("runs-dir", { type: "string", describe: "Gage runs dir (default: GAGE_RUNS, RUNS_DIR, project .gage/runs, ~/.gage/runs)" })
     .option("db", { type: "string", describe: "catalog database (default: CATALOG_DB, else in ~/.cache/gage-catalog)" });
+}
+
+function watchOptions<T>(y: Argv<T>) {
+  return y
+    .option("sweep", { type: "number", default: 30, describe: "seconds between full stat sweeps" })
+    .option("lock-check", { type: "number", default: 2, describe: "seconds between pid checks of running runs" });
 }
 
 /**
@@ -35,9 +43,15 @@ export function joinDashValues(argv: readonly string[]): string[] {
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
   let failure: unknown = null;
+  let code = 0;
+  const setCode = (c: number | void) => {
+    if (typeof c === "number") code = c;
+  };
   const cli = globalOptions(yargs(joinDashValues(argv)))
     .scriptName("catalog")
     .command("index", "update the index from the runs dir (incremental)", {}, (a) => runIndexCommand(a as GlobalArgs, out))
+    .command("reindex", "rebuild the index from the files and swap it in atomically", {}, (a) => runReindexCommand(a as GlobalArgs, out))
+    .command("check", "compare the index with the runs dir (exit 1 when they differ)", {}, (a) => setCode(runCheckCommand(a as GlobalArgs, out)))
     .command("query", "list runs (or --groups) from the index", (y) => queryOptions(y), (a) => runQuery(a as unknown as QueryArgs, out))
     .command(
       "show <spec>",
@@ -49,7 +63,17 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
           .option("refresh", { type: "boolean", default: true, describe: "update the index first" }),
       (a) => runShow(a as unknown as ShowArgs, out),
     )
-    .demandCommand(1, "name a command: index, query or show")
+    .command("watch", "keep the index fresh in the foreground (the daemon's loop)", (y) => watchOptions(y), (a) => runWatch(a as unknown as WatchArgs))
+    .command("daemon <action>", "start, stop or ask the background indexer", (y) =>
+      watchOptions(y).positional("action", { choices: ["start", "stop", "status"] as const, demandOption: true }),
+      async (a) => {
+        const args = a as unknown as WatchArgs & { action: "start" | "stop" | "status" };
+        if (args.action === "start") await runDaemonStart(args, out);
+        else if (args.action === "stop") setCode(await runDaemonStop(args, out));
+        else setCode(runDaemonStatus(args, out));
+      },
+    )
+    .demandCommand(1, "name a command: index, reindex, check, query, show, watch or daemon")
     .strict()
     .help()
     .version(false)
@@ -66,5 +90,5 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
     process.stderr.write(`catalog: ${oneLine(failure)}\n`);
     return exitCodeFor(failure);
   }
-  return 0;
+  return code;
 }

@@ -1,8 +1,8 @@
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readArchives } from "../disk/archives.js";
 import { readAttrLog } from "../disk/attr-log.js";
-import { ARCHIVES_DIR, groupEntries, type RunsDirEntry, type Units } from "../disk/entries.js";
+import { ARCHIVES_DIR, classifyEntry, groupEntries, type RunsDirEntry, type Units } from "../disk/entries.js";
 import { archivesFingerprint, metaDirFingerprint, statFingerprint } from "../disk/fingerprint.js";
 import { readGroup } from "../disk/group-reader.js";
 import { errorMessage } from "../disk/meta-files.js";
@@ -42,7 +42,7 @@ const READ_CONCURRENCY = 32;
 
 type UnitKind = "run" | "user" | "move" | "group" | "archives";
 
-interface DiskUnit {
+export interface DiskUnit {
   readonly unit: string;
   readonly kind: UnitKind;
   readonly key: string;
@@ -56,14 +56,43 @@ interface DiskUnit {
  * A first index is the same pass over an empty database.
  */
 export async function indexRunsDir(db: Db, options: IndexOptions): Promise<IndexStats> {
-  const { runsDir } = options;
   const st = prepareStatements(db);
-  const onDisk = listUnits(runsDir);
-  const stored = new Map(st.allEntries.all().map((r) => [r.unit, r.fingerprint]));
-  const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
-  const changed = onDisk.filter((u) => stored.get(u.unit) !== u.fingerprint || withErrors.has(u.unit));
+  const onDisk = listUnits(options.runsDir);
   const present = new Set(onDisk.map((u) => u.unit));
+  const stored = new Map(st.allEntries.all().map((r) => [r.unit, r.fingerprint]));
   const vanished = [...stored.keys()].filter((u) => !present.has(u));
+  return applyUnits(db, st, options, onDisk, vanished, (unit) => stored.get(unit));
+}
+
+/**
+ * The same for just the units that own the given runs-dir entry names (what a file watcher saw
+ * change): each is fingerprinted again, read if it changed, dropped if it is gone.
+ */
+export async function indexEntries(db: Db, options: IndexOptions, entryNames: Iterable<string>): Promise<IndexStats> {
+  const st = prepareStatements(db);
+  const wanted = new Set<string>();
+  for (const name of entryNames) {
+    const unit = unitOfEntry(name);
+    if (unit) wanted.add(unit);
+  }
+  const onDisk = probeUnits(options.runsDir, wanted);
+  const present = new Set(onDisk.map((u) => u.unit));
+  const stored = (unit: string) => st.entry.get(unit)?.fingerprint;
+  const vanished = [...wanted].filter((u) => !present.has(u) && stored(u) !== undefined);
+  return applyUnits(db, st, options, onDisk, vanished, stored);
+}
+
+async function applyUnits(
+  db: Db,
+  st: Statements,
+  options: IndexOptions,
+  onDisk: readonly DiskUnit[],
+  vanished: readonly string[],
+  stored: (unit: string) => string | undefined,
+): Promise<IndexStats> {
+  const { runsDir } = options;
+  const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
+  const changed = onDisk.filter((u) => stored(u.unit) !== u.fingerprint || withErrors.has(u.unit));
 
   const writer = new UnitWriter(st, runsDir);
   db.exec("BEGIN IMMEDIATE");
@@ -94,8 +123,53 @@ export async function indexRunsDir(db: Db, options: IndexOptions): Promise<Index
     if (db.inTransaction) db.exec("ROLLBACK");
     throw err;
   }
-  const errors = (db.prepare("SELECT count(*) AS n FROM index_errors").get() as { n: number }).n;
+  const errors = st.countErrors.get()!.n;
   return { read: changed.length, removed: vanished.length, units: onDisk.length, errors };
+}
+
+/** The unit a runs-dir entry belongs to (`run:<id>`, `user:<id>`, …), or null for other names. */
+export function unitOfEntry(name: string): string | null {
+  const e = classifyEntry(name);
+  switch (e.kind) {
+    case "meta-dir":
+    case "meta-zip":
+    case "legacy-meta-dir":
+    case "legacy-meta-zip":
+      return `run:${e.key}`;
+    case "user":
+    case "legacy-user":
+      return `user:${e.key}`;
+    case "move":
+      return `move:${e.key}`;
+    case "group":
+      return `group:${e.name}`;
+    case "archives":
+      return "archives";
+    default:
+      return null;
+  }
+}
+
+/** Every runs-dir name a unit can consist of. */
+function entryNamesOf(unit: string): string[] {
+  const [kind, key] = splitUnit(unit);
+  switch (kind) {
+    case "run":
+      return [`${key}.meta.zip`, `${key}.meta`, `${key}.meta.zip.deleted`, `${key}.meta.deleted`];
+    case "user":
+      return [`${key}.user`, `${key}.user.deleted`];
+    case "move":
+      return [`${key}.move`];
+    case "group":
+      return [key];
+    case "archives":
+      return [ARCHIVES_DIR];
+  }
+}
+
+function probeUnits(runsDir: string, units: ReadonlySet<string>): DiskUnit[] {
+  const names = [...units].flatMap(entryNamesOf).filter((n) => existsSync(join(runsDir, n)));
+  return unitsFromNames(runsDir, names);
 }
 
 /** Lists the runs dir once and fingerprints every unit in it. A missing runs dir has no runs. */
@@ -108,6 +182,11 @@ export function listUnits(runsDir: string): DiskUnit[] {
     if (code === "ENOENT" || code === "ENOTDIR") return [];
     throw err;
   }
+  return unitsFromNames(runsDir, names);
+}
+
+/** Groups names into units and fingerprints each. */
+function unitsFromNames(runsDir: string, names: readonly string[]): DiskUnit[] {
   const units: Units = groupEntries(names);
   const out: DiskUnit[] = [];
   const add = (kind: UnitKind, key: string, entries: readonly RunsDirEntry[], fp: (e: RunsDirEntry) => string | null) => {

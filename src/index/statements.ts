@@ -4,7 +4,9 @@ import type { Db } from "./db.js";
 /** Every write the indexer makes, prepared once per connection. */
 export interface Statements {
   readonly allEntries: Statement<[], { unit: string; fingerprint: string }>;
+  readonly entry: Statement<[string], { fingerprint: string }>;
   readonly unitsWithErrors: Statement<[], { unit: string }>;
+  readonly countErrors: Statement<[], { n: number }>;
   readonly putEntry: Statement<[string, string]>;
   readonly deleteEntry: Statement<[string]>;
   readonly putRun: Statement<Record<string, unknown>>;
@@ -33,7 +35,9 @@ export interface Statements {
 export function prepareStatements(db: Db): Statements {
   return {
     allEntries: db.prepare("SELECT unit, fingerprint FROM entries"),
+    entry: db.prepare("SELECT fingerprint FROM entries WHERE unit = ?"),
     unitsWithErrors: db.prepare("SELECT DISTINCT unit FROM index_errors"),
+    countErrors: db.prepare("SELECT count(*) AS n FROM index_errors"),
     putEntry: db.prepare("INSERT OR REPLACE INTO entries (unit, fingerprint) VALUES (?, ?)"),
     deleteEntry: db.prepare("DELETE FROM entries WHERE unit = ?"),
     putRun: db.prepare(`INSERT OR REPLACE INTO runs (

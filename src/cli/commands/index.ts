@@ -1,17 +1,33 @@
-import { locate, openForWrite, type GlobalArgs } from "../context.js";
+import type { IndexStats } from "../../index/indexer.js";
+import { locate, type GlobalArgs } from "../context.js";
+import { ProgressBar } from "../print/progress.js";
 import { runIndex } from "../refresh.js";
+
+function summary(runsDir: string, s: IndexStats, started: number): string {
+  const secs = ((Date.now() - started) / 1000).toFixed(2);
+  let text = `indexed ${runsDir}: ${s.units} entries, ${s.read} read, ${s.removed} removed in ${secs}s\n`;
+  if (s.errors > 0) text += `${s.errors} index errors (see \`catalog check\`)\n`;
+  return text;
+}
 
 /** `catalog index`: an incremental index of the runs dir, in one transaction. */
 export async function runIndexCommand(args: GlobalArgs, out: (s: string) => void): Promise<void> {
   const ctx = locate(args);
   const started = Date.now();
-  const db = await openForWrite(ctx);
+  out(summary(ctx.runsDir, await runIndex(ctx, "catalog index"), started));
+}
+
+/** `catalog reindex`: a fresh database from the files, swapped in atomically. */
+export async function runReindexCommand(args: GlobalArgs, out: (s: string) => void): Promise<void> {
+  const ctx = locate(args);
+  const started = Date.now();
+  const { reindex } = await import("../../index/reindex.js");
+  const bar = new ProgressBar("reindexing");
   try {
-    const s = await runIndex(db, ctx);
-    const secs = ((Date.now() - started) / 1000).toFixed(2);
-    out(`indexed ${ctx.runsDir}: ${s.units} entries, ${s.read} read, ${s.removed} removed in ${secs}s\n`);
-    if (s.errors > 0) out(`${s.errors} index errors (see \`catalog check\`)\n`);
+    const stats = await reindex(ctx.dbPath, { runsDir: ctx.runsDir, onProgress: (p) => bar.update(p.done, p.total) });
+    bar.finish();
+    out(summary(ctx.runsDir, stats, started).replace(/^indexed/u, "reindexed"));
   } finally {
-    db.close();
+    bar.finish();
   }
 }

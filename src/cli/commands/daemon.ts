@@ -1,0 +1,139 @@
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { daemonFiles, liveDaemonPid, readDaemonStatus, removeDaemonFiles } from "../../daemon/state.js";
+import { pidAlive } from "../../index/pid.js";
+import { locate, type GlobalArgs } from "../context.js";
+import { CliError } from "../errors.js";
+
+export interface WatchArgs extends GlobalArgs {
+  sweep: number;
+  lockCheck: number;
+}
+
+/** `catalog watch`: the daemon's loop in the foreground, logging to stderr, until SIGTERM/SIGINT. */
+export async function runWatch(args: WatchArgs): Promise<void> {
+  const ctx = locate(args);
+  mkdirSync(dirname(ctx.dbPath), { recursive: true });
+  const { WatchLoop, DEFAULT_WATCH_OPTIONS } = await import("../../daemon/watch-loop.js");
+  const log = (msg: string) => void process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
+  const loop = new WatchLoop({
+    ...DEFAULT_WATCH_OPTIONS,
+    runsDir: ctx.runsDir,
+    dbPath: ctx.dbPath,
+    sweepMs: args.sweep * 1000,
+    lockCheckMs: args.lockCheck * 1000,
+    log,
+  });
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = (sig: string) => {
+    log(`${sig}: finishing the current pass`);
+    void loop.stop().then(stop);
+  };
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
+  try {
+    await loop.start();
+  } catch (err) {
+    await loop.stop();
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  await stopped;
+}
+
+/** `catalog daemon start`: the watch loop as a detached process with its log beside the DB. */
+export async function runDaemonStart(args: WatchArgs, out: (s: string) => void): Promise<void> {
+  const ctx = locate(args);
+  const running = liveDaemonPid(ctx.dbPath);
+  if (running !== null) throw new CliError(`a daemon (pid ${running}) already serves ${ctx.dbPath}`);
+  mkdirSync(dirname(ctx.dbPath), { recursive: true });
+  const files = daemonFiles(ctx.dbPath);
+  const logFd = openSync(files.log, "a");
+  const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "bin", "catalog");
+  const child = spawn(
+    process.execPath,
+    [bin, "watch", "--runs-dir", ctx.runsDir, "--db", ctx.dbPath, "--sweep", String(args.sweep), "--lock-check", String(args.lockCheck)],
+    { detached: true, stdio: ["ignore", logFd, logFd] },
+  );
+  closeSync(logFd);
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new CliError("could not start the daemon");
+  // Ready once the first full index is in: from then on queries trust the index.
+  const deadline = Date.now() + 10 * 60_000;
+  while (Date.now() < deadline) {
+    const status = readDaemonStatus(ctx.dbPath);
+    if (status?.pid === pid && status.ready) {
+      out(`daemon started (pid ${pid}) for ${ctx.runsDir}\nlog: ${files.log}\n`);
+      return;
+    }
+    if (!pidAlive(pid)) throw new CliError(`the daemon exited at start: ${lastLogLine(files.log)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new CliError(`the daemon (pid ${pid}) did not finish its first index in time; see ${files.log}`);
+}
+
+/** `catalog daemon stop`: SIGTERM, then wait for the current transaction to finish. */
+export async function runDaemonStop(args: GlobalArgs, out: (s: string) => void): Promise<number> {
+  const ctx = locate(args);
+  const pid = liveDaemonPid(ctx.dbPath);
+  if (pid === null) {
+    removeDaemonFiles(ctx.dbPath);
+    out(`no daemon serves ${ctx.dbPath}\n`);
+    return 0;
+  }
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + 60_000;
+  while (pidAlive(pid)) {
+    if (Date.now() > deadline) throw new CliError(`the daemon (pid ${pid}) did not stop within 60 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  out(`daemon stopped (pid ${pid})\n`);
+  return 0;
+}
+
+/** `catalog daemon status`: what the daemon says of itself; exit 1 when none runs. */
+export function runDaemonStatus(args: GlobalArgs, out: (s: string) => void): number {
+  const ctx = locate(args);
+  const pid = liveDaemonPid(ctx.dbPath);
+  const s = readDaemonStatus(ctx.dbPath);
+  if (pid === null || s === null || s.pid !== pid) {
+    out(`not running (db ${ctx.dbPath})\n`);
+    return 1;
+  }
+  const now = Date.now();
+  const lagMs = s.pendingSince === null ? 0 : now - Date.parse(s.pendingSince);
+  const rows: [string, string][] = [
+    ["pid", String(s.pid)],
+    ["uptime", duration(now - Date.parse(s.startedAt))],
+    ["runs dir", s.runsDir],
+    ["db", s.db],
+    ["state", s.ready ? "watching" : "first index in progress"],
+    ["watches", `${s.watches} directories${s.watchFailures > 0 ? ` (${s.watchFailures} could not be watched; the sweep covers them)` : ""}`],
+    ["last change seen", s.lastChangeSeen === null ? "none yet" : `${s.lastChangeSeen} (${duration(now - Date.parse(s.lastChangeSeen))} ago)`],
+    ["last pass", s.lastPassAt === null ? "none yet" : `${s.lastPassAt} (${s.lastPassMs} ms)`],
+    ["lag", s.pending === 0 ? "0 s (caught up)" : `${(lagMs / 1000).toFixed(1)} s (${s.pending} entries waiting)`],
+    ["heartbeat", `${duration(now - Date.parse(s.updatedAt))} ago`],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  out(rows.map(([k, v]) => `${(k + ":").padEnd(w + 1)} ${v}`).join("\n") + "\n");
+  return 0;
+}
+
+function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+function lastLogLine(path: string): string {
+  try {
+    const lines = readFileSync(path, "utf8").trim().split("\n");
+    return lines[lines.length - 1] ?? "(empty log)";
+  } catch {
+    return "(no log)";
+  }
+}

@@ -1,0 +1,75 @@
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { pidAlive } from "../index/pid.js";
+
+/** What a daemon tells the world about itself, in `<db>.daemon.json` beside the database. */
+export interface DaemonStatus {
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly runsDir: string;
+  readonly db: string;
+  /** the first full pass is done: queries may trust the index */
+  readonly ready: boolean;
+  /** directories watched (one inotify watch each) */
+  readonly watches: number;
+  /** watches that could not be added (inotify limit): the periodic sweep covers them */
+  readonly watchFailures: number;
+  /** newest file-system event seen, ISO */
+  readonly lastChangeSeen: string | null;
+  readonly lastPassAt: string | null;
+  readonly lastPassMs: number | null;
+  /** entries seen changed and not yet indexed, and since when */
+  readonly pending: number;
+  readonly pendingSince: string | null;
+  readonly passes: number;
+  readonly updatedAt: string;
+}
+
+export function daemonFiles(dbPath: string) {
+  return { pid: `${dbPath}.daemon.pid`, status: `${dbPath}.daemon.json`, log: `${dbPath}.daemon.log` };
+}
+
+export function readDaemonPid(dbPath: string): number | null {
+  try {
+    const pid = Number(readFileSync(daemonFiles(dbPath).pid, "utf8").trim());
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The live daemon's pid for this database, or null (a stale pid file counts as none). */
+export function liveDaemonPid(dbPath: string): number | null {
+  const pid = readDaemonPid(dbPath);
+  return pid !== null && pidAlive(pid) ? pid : null;
+}
+
+export function readDaemonStatus(dbPath: string): DaemonStatus | null {
+  try {
+    return JSON.parse(readFileSync(daemonFiles(dbPath).status, "utf8")) as DaemonStatus;
+  } catch {
+    return null;
+  }
+}
+
+/** Written to a temp file and renamed, so a reader never sees half of it. */
+export function writeDaemonStatus(dbPath: string, status: DaemonStatus): void {
+  const path = daemonFiles(dbPath).status;
+  writeFileSync(`${path}.tmp`, JSON.stringify(status, null, 2) + "\n");
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Removes the pid and status files, but only those of `owner` when given (never another daemon's). */
+export function removeDaemonFiles(dbPath: string, owner?: number): void {
+  if (owner !== undefined && readDaemonPid(dbPath) !== owner) return;
+  const f = daemonFiles(dbPath);
+  rmSync(f.pid, { force: true });
+  rmSync(f.status, { force: true });
+}
+
+/** A live daemon keeps this database fresh for this runs dir, so a query need not index first. */
+export function daemonServing(dbPath: string, runsDir: string): boolean {
+  const pid = liveDaemonPid(dbPath);
+  if (pid === null) return false;
+  const status = readDaemonStatus(dbPath);
+  return status !== null && status.pid === pid && status.ready && status.runsDir === runsDir;
+}

@@ -1,0 +1,278 @@
+import { readdirSync, writeFileSync } from "node:fs";
+import { relative, sep } from "node:path";
+import chokidar, { type FSWatcher } from "chokidar";
+import { indexEntries, indexRunsDir } from "../index/indexer.js";
+import { deadLiveLocks, recheckLiveLocks } from "../index/locks.js";
+import { openDb } from "../index/db.js";
+import { withWriter } from "../index/writer.js";
+import { LockBusyError } from "../index/writer-lock.js";
+import { daemonFiles, liveDaemonPid, removeDaemonFiles, writeDaemonStatus, type DaemonStatus } from "./state.js";
+import { watchDirsFor } from "./watch-set.js";
+
+export interface WatchLoopOptions {
+  readonly runsDir: string;
+  readonly dbPath: string;
+  /** full stat sweep period: catches what watching misses (network filesystems, lost events) */
+  readonly sweepMs: number;
+  /** how often runs shown as running have their pid re-checked */
+  readonly lockCheckMs: number;
+  /** events are gathered this long before a pass */
+  readonly debounceMs: number;
+  readonly log: (msg: string) => void;
+}
+
+export const DEFAULT_WATCH_OPTIONS = { sweepMs: 30_000, lockCheckMs: 2_000, debounceMs: 20 } as const;
+
+const ROLE = "catalog daemon";
+/** A pass that finds the writer lock taken (a reindex, a manual index) retries after this. */
+const BUSY_RETRY_MS = 250;
+
+/**
+ * The daemon's loop: a full incremental index, then chokidar on the runs dir and the per-run
+ * directories that can change, a targeted index of the entries each event names, a periodic full
+ * sweep, and a pid re-check of running runs. One pass at a time; each takes the writer lock and
+ * its own connection, so a `reindex` can swap the database between passes.
+ */
+export class WatchLoop {
+  private watcher: FSWatcher | null = null;
+  private readonly watched = new Set<string>();
+  private watchFailures = 0;
+  private readonly pending = new Map<string, number>();
+  private fullPending = false;
+  private chain: Promise<void> = Promise.resolve();
+  private debounce: NodeJS.Timeout | null = null;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+  private readonly startedAt = new Date().toISOString();
+  private ready = false;
+  private lastChangeSeen: string | null = null;
+  private lastPassAt: string | null = null;
+  private lastPassMs: number | null = null;
+  private passes = 0;
+
+  constructor(private readonly o: WatchLoopOptions) {}
+
+  /** Claims the database (one daemon per database), indexes, then starts watching. */
+  async start(): Promise<void> {
+    const other = liveDaemonPid(this.o.dbPath);
+    if (other !== null && other !== process.pid) {
+      throw new Error(`a daemon (pid ${other}) already serves ${this.o.dbPath}`);
+    }
+    writeFileSync(daemonFiles(this.o.dbPath).pid, `${process.pid}\n`);
+    this.writeStatus();
+    await this.enqueue(() => this.fullPass());
+    this.ready = true;
+    await this.startWatching();
+    this.writeStatus();
+    this.timers.push(setInterval(() => this.requestFull(), this.o.sweepMs));
+    this.timers.push(setInterval(() => void this.enqueue(() => this.lockPass()), this.o.lockCheckMs));
+    this.o.log(`watching ${this.o.runsDir} (${this.watched.size} directories)`);
+  }
+
+  /** Finishes the pass under way (its transaction commits), then stops. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    if (this.debounce) clearTimeout(this.debounce);
+    await this.chain;
+    await this.watcher?.close();
+    removeDaemonFiles(this.o.dbPath, process.pid);
+    this.o.log("stopped");
+  }
+
+  private async startWatching(): Promise<void> {
+    const dirs = [this.o.runsDir, ...this.desiredDirs()];
+    this.watcher = chokidar.watch([], {
+      depth: 0,
+      ignoreInitial: true,
+      persistent: true,
+      // Files are never watched one by one; their directory's watch reports them (raw events).
+      ignored: (_path, stats) => stats?.isFile() ?? false,
+    });
+    this.watcher.on("raw", (_event, filename, details) => this.onRaw(filename, (details as { watchedPath?: string }).watchedPath));
+    this.watcher.on("error", (err) => {
+      this.watchFailures += 1;
+      this.o.log(`watch error: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    const ready = new Promise<void>((resolve) => this.watcher!.once("ready", () => resolve()));
+    this.watcher.add(dirs);
+    for (const d of dirs) this.watched.add(d);
+    await ready;
+  }
+
+  private onRaw(filename: string | null, watchedPath: string | undefined): void {
+    if (this.stopping) return;
+    this.lastChangeSeen = new Date().toISOString();
+    const entry = this.entryOf(filename, watchedPath);
+    if (entry === null) {
+      this.requestFull();
+      return;
+    }
+    if (!this.pending.has(entry)) {
+      this.pending.set(entry, Date.now());
+      if (this.pending.size === 1) this.writeStatus();
+    }
+    if (this.debounce === null) {
+      this.debounce = setTimeout(() => {
+        this.debounce = null;
+        void this.enqueue(() => this.entriesPass());
+      }, this.o.debounceMs);
+    }
+  }
+
+  /** The runs-dir entry an event is about: the first path segment below the runs dir. */
+  private entryOf(filename: string | null, watchedPath: string | undefined): string | null {
+    if (!watchedPath) return null;
+    const rel = relative(this.o.runsDir, watchedPath);
+    if (rel === "") return filename ? (filename.split(sep)[0] ?? null) : null;
+    if (rel.startsWith("..")) return null;
+    return rel.split(sep)[0] ?? null;
+  }
+
+  private requestFull(): void {
+    if (this.fullPending || this.stopping) return;
+    this.fullPending = true;
+    void this.enqueue(async () => {
+      this.fullPending = false;
+      await this.fullPass();
+    });
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      if (this.stopping && this.ready) return;
+      try {
+        await job();
+      } catch (err) {
+        this.o.log(`pass failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+    return this.chain;
+  }
+
+  private async fullPass(): Promise<void> {
+    await this.withDb(async (db) => {
+      const s = await indexRunsDir(db, { runsDir: this.o.runsDir });
+      if (s.read + s.removed > 0) this.o.log(`sweep: ${s.read} read, ${s.removed} removed`);
+    }, () => this.requestFullLater());
+    if (this.watcher) this.syncWatches(this.desiredDirs());
+  }
+
+  private requestFullLater(): void {
+    setTimeout(() => this.requestFull(), BUSY_RETRY_MS).unref();
+  }
+
+  private async entriesPass(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const names = [...this.pending.keys()];
+    const ok = await this.withDb(async (db) => {
+      const s = await indexEntries(db, { runsDir: this.o.runsDir }, names);
+      if (s.read + s.removed > 0) this.o.log(`change: ${s.read} read, ${s.removed} removed (${names.length} entries)`);
+    }, () => setTimeout(() => void this.enqueue(() => this.entriesPass()), BUSY_RETRY_MS).unref());
+    if (!ok) return;
+    for (const n of names) this.pending.delete(n);
+    for (const n of names) this.updateWatchesFor(n);
+  }
+
+  private async lockPass(): Promise<void> {
+    // Read-only look first: most of the time nothing runs and no writer is needed.
+    const ro = openDb(this.o.dbPath, { readonly: true });
+    let dead: string[];
+    try {
+      dead = deadLiveLocks(ro);
+    } finally {
+      ro.close();
+    }
+    if (dead.length === 0) {
+      this.writeStatus(); // a heartbeat for `daemon status`
+      return;
+    }
+    await this.withDb(async (db) => {
+      const n = recheckLiveLocks(db);
+      if (n > 0) this.o.log(`${n} running run(s) found dead: terminated`);
+    }, () => undefined);
+  }
+
+  /** One pass under the writer lock; if another indexer holds it, `onBusy` and report false. */
+  private async withDb(fn: (db: import("../index/db.js").Db) => Promise<void>, onBusy: () => void): Promise<boolean> {
+    const t0 = Date.now();
+    try {
+      await withWriter(this.o.dbPath, ROLE, fn, 0);
+    } catch (err) {
+      if (err instanceof LockBusyError) {
+        onBusy();
+        return false;
+      }
+      throw err;
+    }
+    this.passes += 1;
+    this.lastPassAt = new Date().toISOString();
+    this.lastPassMs = Date.now() - t0;
+    this.writeStatus();
+    return true;
+  }
+
+  private desiredDirs(): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.o.runsDir);
+    } catch {
+      return [];
+    }
+    return names.flatMap((n) => watchDirsFor(this.o.runsDir, n));
+  }
+
+  private updateWatchesFor(name: string): void {
+    const want = new Set(watchDirsFor(this.o.runsDir, name));
+    const prefix = `${this.o.runsDir}${sep}${name}`;
+    const drop = [...this.watched].filter((d) => (d === prefix || d.startsWith(`${prefix}${sep}`)) && !want.has(d));
+    this.apply([...want].filter((d) => !this.watched.has(d)), drop);
+  }
+
+  private syncWatches(desired: readonly string[]): void {
+    const want = new Set([this.o.runsDir, ...desired]);
+    this.apply(
+      [...want].filter((d) => !this.watched.has(d)),
+      [...this.watched].filter((d) => !want.has(d)),
+    );
+  }
+
+  private apply(add: readonly string[], drop: readonly string[]): void {
+    if (!this.watcher) return;
+    if (add.length > 0) {
+      this.watcher.add([...add]);
+      for (const d of add) this.watched.add(d);
+    }
+    if (drop.length > 0) {
+      this.watcher.unwatch([...drop]);
+      for (const d of drop) this.watched.delete(d);
+    }
+    if (add.length + drop.length > 0) this.writeStatus();
+  }
+
+  private writeStatus(): void {
+    const pendingSince = this.pending.size === 0 ? null : Math.min(...this.pending.values());
+    const status: DaemonStatus = {
+      pid: process.pid,
+      startedAt: this.startedAt,
+      runsDir: this.o.runsDir,
+      db: this.o.dbPath,
+      ready: this.ready,
+      watches: this.watched.size,
+      watchFailures: this.watchFailures,
+      lastChangeSeen: this.lastChangeSeen,
+      lastPassAt: this.lastPassAt,
+      lastPassMs: this.lastPassMs,
+      pending: this.pending.size,
+      pendingSince: pendingSince === null ? null : new Date(pendingSince).toISOString(),
+      passes: this.passes,
+      updatedAt: new Date().toISOString(),
+    };
+    try {
+      writeDaemonStatus(this.o.dbPath, status);
+    } catch (err) {
+      this.o.log(`cannot write status: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
