@@ -1,6 +1,8 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { exitCodeFor, oneLine, UsageError } from "./errors.js";
+import { joinDashValues } from "./argv.js";
+import { GLOBAL_OPTIONS } from "./commands/query-options.js";
 import type { GlobalArgs } from "./context.js";
 import { queryOptions, runQuery, type QueryArgs } from "./commands/query.js";
 import { runShow, type ShowArgs } from "./commands/show.js";
@@ -11,34 +13,13 @@ import { runDaemonStart, runDaemonStatus, runDaemonStop, runWatch, type WatchArg
 const out = (s: string) => void process.stdout.write(s);
 
 function globalOptions<T>(y: Argv<T>) {
-  return y
-    .option("runs-dir", { type: "string", describe: "Gage runs dir (default: GAGE_RUNS, RUNS_DIR, project .gage/runs, ~/.gage/runs)" })
-    .option("db", { type: "string", describe: "catalog database (default: CATALOG_DB, else in ~/.cache/gage-catalog)" });
+  return y.options(GLOBAL_OPTIONS);
 }
 
 function watchOptions<T>(y: Argv<T>) {
   return y
     .option("sweep", { type: "number", default: 30, describe: "seconds between full stat sweeps" })
     .option("lock-check", { type: "number", default: 2, describe: "seconds between pid checks of running runs" });
-}
-
-/**
- * `--sort -started` reads naturally but yargs would take `-started` for flags; join such a value
- * to its option so it stays one argument.
- */
-export function joinDashValues(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = argv[i + 1];
-    if (a === "--sort" && next !== undefined && /^-[a-z_]/u.test(next)) {
-      out.push(`${a}=${next}`);
-      i += 1;
-    } else {
-      out.push(a);
-    }
-  }
-  return out;
 }
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {

@@ -1,7 +1,9 @@
 import type { Argv } from "yargs";
+import { DEFAULT_TABLE_LIMIT, FORMATS, QUERY_OPTIONS, type Format } from "./query-options.js";
 import type { Db } from "../../index/db.js";
 import { runsToJson, groupsToJson, operationOf } from "../../query/export.js";
 import { STATUSES, UsageError, type QueryFilter, type Status } from "../../query/filters.js";
+export { FORMATS, type Format };
 import { queryGroups, type GroupRow } from "../../query/groups.js";
 import { queryRuns, type RunRow } from "../../query/runs.js";
 import { humanAgo, isoFromMicros, parseTimeArg } from "../../query/time.js";
@@ -10,12 +12,6 @@ import { renderCsv } from "../print/csv.js";
 import { renderTable } from "../print/table.js";
 import { resolveArchive, resolveOne } from "../resolve.js";
 import { openFresh } from "../refresh.js";
-
-export const FORMATS = ["table", "json", "jsonl", "csv"] as const;
-export type Format = (typeof FORMATS)[number];
-
-/** Table rows shown when no `--limit`/`--all` is given (machine formats print everything). */
-const DEFAULT_TABLE_LIMIT = 20;
 
 export interface QueryArgs extends GlobalArgs {
   groups: boolean;
@@ -37,23 +33,7 @@ export interface QueryArgs extends GlobalArgs {
 }
 
 export function queryOptions<T>(y: Argv<T>) {
-  return y
-    .option("groups", { alias: "g", type: "boolean", default: false, describe: "list run groups instead of runs" })
-    .option("tag", { type: "string", array: true, default: [] as string[], describe: "has this tag (repeatable; all must match; * globs)" })
-    .option("label", { type: "string", describe: "label contains this text" })
-    .option("status", { type: "string", array: true, default: [] as string[], describe: `status is one of these (${STATUSES.join(", ")})` })
-    .option("op", { type: "string", describe: "operation name (or ns:name)" })
-    .option("since", { type: "string", describe: "started at or after (2d, 3h, 2024-06-01, ISO time)" })
-    .option("until", { type: "string", describe: "started at or before" })
-    .option("in-group", { type: "string", describe: "runs that are members of this group (id or prefix)" })
-    .option("deleted", { alias: "d", type: "boolean", default: false, describe: "show runs in the trash" })
-    .option("archive", { alias: "A", type: "string", describe: "show runs in this archive (name or id)" })
-    .option("format", { alias: "f", choices: FORMATS, default: "table" as Format, describe: "output format" })
-    .option("limit", { alias: "n", type: "number", describe: `show at most N (table default ${DEFAULT_TABLE_LIMIT})` })
-    .option("all", { alias: "a", type: "boolean", default: false, describe: "show all" })
-    .option("sort", { type: "string", describe: "sort by [-]field (default -started)" })
-    .option("full-op", { type: "boolean", default: false, describe: "show operations as ns:name" })
-    .option("refresh", { type: "boolean", default: true, describe: "update the index first (--no-refresh skips it)" });
+  return y.options(QUERY_OPTIONS);
 }
 
 export async function runQuery(args: QueryArgs, out: (s: string) => void): Promise<void> {
