@@ -1,0 +1,4 @@
+# train operation
+import json
+
+print("train")
