@@ -35,9 +35,23 @@ CREATE TABLE runs (
   config_json     TEXT NOT NULL DEFAULT '{}',
   metrics_json    TEXT NOT NULL DEFAULT '{}',
   attributes_json TEXT NOT NULL DEFAULT '{}',
-  summary_label   TEXT
+  summary_label   TEXT,
+  -- Gage's run_attr.run_status precedence (gage-format §7), derived by SQLite from the row.
+  status          TEXT GENERATED ALWAYS AS (
+    CASE
+      WHEN exit_code = 0 THEN 'completed'
+      WHEN exit_code < 0 THEN 'terminated'
+      WHEN exit_code > 0 THEN 'error'
+      WHEN lock_present THEN CASE WHEN lock_alive THEN 'running' ELSE 'terminated' END
+      WHEN has_staged THEN 'staged'
+      WHEN has_initialized THEN 'pending'
+      ELSE 'unknown'
+    END) VIRTUAL,
+  -- Gage's listing timestamp: started, else staged, else initialized.
+  timestamp       INTEGER GENERATED ALWAYS AS (coalesce(started, staged, initialized)) STORED
 );
 CREATE INDEX runs_lock ON runs (lock_alive) WHERE lock_present;
+CREATE INDEX runs_timestamp ON runs (timestamp, id);
 
 -- The container named by the newest `<id>.move` marker; no row means 'active'.
 CREATE TABLE moves (

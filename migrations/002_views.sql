@@ -61,43 +61,29 @@ SELECT owner_kind, owner_id, substr(key, 9) AS comment_id, author,
   FROM author_attr_replay
  WHERE key >= 'comment:' AND key < 'comment;' AND json_type(value_json) = 'object';
 
--- Gage's `run_attr.run_status` precedence (gage-format §7).
+-- Run status is a generated column of runs (001); this view names it as DESIGN §3 does.
 CREATE VIEW run_status AS
-SELECT id,
-  CASE
-    WHEN exit_code = 0 THEN 'completed'
-    WHEN exit_code < 0 THEN 'terminated'
-    WHEN exit_code > 0 THEN 'error'
-    WHEN lock_present THEN CASE WHEN lock_alive THEN 'running' ELSE 'terminated' END
-    WHEN has_staged THEN 'staged'
-    WHEN has_initialized THEN 'pending'
-    ELSE 'unknown'
-  END AS status
-FROM runs;
+SELECT id, status FROM runs;
 
 CREATE VIEW run_container AS
 SELECT r.id,
   CASE WHEN r.legacy_deleted THEN 'legacy-deleted' ELSE coalesce(m.container, 'active') END AS container
   FROM runs r LEFT JOIN moves m ON m.run_id = r.id;
 
--- The user label when it is a non-empty string, else the summary's `run.label` (DESIGN §7).
-CREATE VIEW run_label AS
-SELECT r.id,
-  CASE WHEN json_type(a.value_json) = 'text' AND a.value_json <> '""' THEN a.value_json ->> '$'
-       ELSE r.summary_label END AS label
-  FROM runs r
-  LEFT JOIN current_attrs a ON a.owner_kind = 'run' AND a.owner_id = r.id AND a.key = 'label';
-
--- One row per run with what listings show.
+-- One row per run with what listings show. The container is run_container's expression
+-- inlined: queries read this view for every run, and a join to run_container would look each
+-- run up twice. The label is the user label when it is a non-empty string, else the summary's
+-- `run.label` (DESIGN §7).
 CREATE VIEW run_list AS
 SELECT r.id, r.name, r.op_ns, r.op_name, r.op_version,
-       r.initialized, r.staged, r.started, r.stopped,
-       coalesce(r.started, r.staged, r.initialized) AS timestamp,
-       r.exit_code, s.status, c.container, l.label
+       r.initialized, r.staged, r.started, r.stopped, r.timestamp,
+       r.exit_code, r.status,
+       CASE WHEN r.legacy_deleted THEN 'legacy-deleted' ELSE coalesce(m.container, 'active') END AS container,
+       CASE WHEN json_type(a.value_json) = 'text' AND a.value_json <> '""' THEN a.value_json ->> '$'
+            ELSE r.summary_label END AS label
   FROM runs r
-  JOIN run_status s ON s.id = r.id
-  JOIN run_container c ON c.id = r.id
-  JOIN run_label l ON l.id = r.id;
+  LEFT JOIN moves m ON m.run_id = r.id
+  LEFT JOIN current_attrs a ON a.owner_kind = 'run' AND a.owner_id = r.id AND a.key = 'label';
 
 -- Members of each group: current `run:<id>` keys. state: 'active' feeds the group rules;
 -- 'inactive' is in the trash or an archive; 'missing' has no run on disk.
@@ -111,46 +97,56 @@ SELECT a.owner_id AS group_id, substr(a.key, 5) AS run_id,
   LEFT JOIN run_container c ON c.id = r.id
  WHERE a.owner_kind = 'group' AND a.key >= 'run:' AND a.key < 'run;';
 
--- What a group shows (DESIGN §2), from its active members only.
+-- Active members with what the group rules need. Read per group through the primary key of
+-- current_attrs, so a group's summary costs only its own members.
+CREATE VIEW group_active_members AS
+SELECT a.owner_id AS group_id, r.id AS run_id, r.op_name, r.started, r.status
+  FROM current_attrs a
+  JOIN runs r ON r.id = substr(a.key, 5)
+  JOIN run_container c ON c.id = r.id
+ WHERE a.owner_kind = 'group' AND a.key >= 'run:' AND a.key < 'run;' AND c.container = 'active';
+
+-- What a group shows (DESIGN §2), from its active members only. Members are ordered by started
+-- time, never-started last, ties by id. Correlated subqueries, so that filtering groups first
+-- (by tag, label) computes the summary of the matching groups only.
 CREATE VIEW group_summary AS
-WITH m AS (
-  SELECT gm.group_id, r.id, r.op_name, r.started, s.status,
-         row_number() OVER (PARTITION BY gm.group_id ORDER BY r.started IS NULL, r.started, r.id) AS pos
-    FROM group_members gm
-    JOIN runs r ON r.id = gm.run_id
-    JOIN run_status s ON s.id = r.id
-   WHERE gm.state = 'active'
-), agg AS (
-  SELECT group_id,
-         count(*) AS n,
-         count(DISTINCT op_name) AS n_ops,
-         min(started) AS started,
-         sum(status = 'completed') AS n_completed, sum(status = 'error') AS n_error,
-         sum(status = 'running') AS n_running, sum(status = 'terminated') AS n_terminated,
-         sum(status = 'staged') AS n_staged, sum(status = 'pending') AS n_pending,
-         max(CASE WHEN pos = 1 THEN op_name END) AS op1,
-         max(CASE WHEN pos = 2 THEN op_name END) AS op2
-    FROM m GROUP BY group_id
-)
 SELECT g.id,
-  CASE WHEN a.n IS NULL THEN NULL WHEN a.n_ops = 1 THEN a.op1 ELSE a.op1 || '...' || a.op2 END AS operation,
-  a.started,
-  CASE
-    WHEN a.n IS NULL THEN 'unknown'
-    WHEN a.n_completed = a.n THEN 'completed'
-    WHEN a.n_error > 0 THEN 'error'
-    WHEN a.n_running > 0 THEN 'running'
-    WHEN a.n_terminated > 0 THEN 'terminated'
-    WHEN a.n_staged > 0 THEN 'staged'
-    WHEN a.n_pending > 0 THEN 'pending'
-    ELSE 'unknown'
-  END AS status,
-  coalesce(a.n, 0) AS n_active
-FROM groups g LEFT JOIN agg a ON a.group_id = g.id;
+  (SELECT CASE
+            WHEN count(*) = 0 THEN NULL
+            WHEN count(DISTINCT op_name) = 1 THEN min(op_name)
+            ELSE (SELECT op_name FROM group_active_members o WHERE o.group_id = g.id
+                   ORDER BY o.started IS NULL, o.started, o.run_id LIMIT 1)
+                 || '...' ||
+                 (SELECT op_name FROM group_active_members o WHERE o.group_id = g.id
+                   ORDER BY o.started IS NULL, o.started, o.run_id LIMIT 1 OFFSET 1)
+          END
+     FROM group_active_members m WHERE m.group_id = g.id) AS operation,
+  (SELECT min(started) FROM group_active_members m WHERE m.group_id = g.id) AS started,
+  (SELECT CASE
+            WHEN count(*) = 0 THEN 'unknown'
+            WHEN sum(status = 'completed') = count(*) THEN 'completed'
+            WHEN sum(status = 'error') > 0 THEN 'error'
+            WHEN sum(status = 'running') > 0 THEN 'running'
+            WHEN sum(status = 'terminated') > 0 THEN 'terminated'
+            WHEN sum(status = 'staged') > 0 THEN 'staged'
+            WHEN sum(status = 'pending') > 0 THEN 'pending'
+            ELSE 'unknown'
+          END
+     FROM group_active_members m WHERE m.group_id = g.id) AS status
+FROM groups g;
+
+-- group_summary, materialised: the indexer refreshes the rows of every group whose log changed
+-- or that lists a run that changed (index/group-state.ts). Listings read this table.
+CREATE TABLE group_state (
+  id        TEXT PRIMARY KEY,
+  operation TEXT,
+  started   INTEGER,
+  status    TEXT NOT NULL
+);
 
 CREATE VIEW group_list AS
 SELECT g.id, g.name, s.operation, s.started, s.status,
   CASE WHEN json_type(a.value_json) = 'text' AND a.value_json <> '""' THEN a.value_json ->> '$' END AS label
   FROM groups g
-  JOIN group_summary s ON s.id = g.id
+  JOIN group_state s ON s.id = g.id
   LEFT JOIN current_attrs a ON a.owner_kind = 'group' AND a.owner_id = g.id AND a.key = 'label';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { daemonServing, readDaemonStatus, daemonFiles } from "../src/daemon/state.js";
-import { logRunAttrs, writeRun, type RunSpec } from "../src/fixtures/gage-writer.js";
+import { groupAttrs, logRunAttrs, writeAttrLog, writeGroup, writeRun, type RunSpec } from "../src/fixtures/gage-writer.js";
 import { lockPath } from "../src/index/writer-lock.js";
 import { BIN, cli, cliAsync, us, workspace } from "./helpers.js";
 
@@ -111,11 +111,16 @@ describe("daemon", () => {
     const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });
     children.push(sleeper);
     writeRun(ws.runsDir, { id: runId(9), opref: { ns: "p", name: "train" }, staged: us("2024-06-20T10:00:00Z"), started: us("2024-06-20T10:00:01Z"), lockPid: sleeper.pid! });
+    const gdir = writeGroup(ws.runsDir, "0190847b-0000-4000-8000-0000000000aa");
+    writeAttrLog(gdir, { author: "alice", set: groupAttrs({ runs: [runId(9)] }) }, MS);
     startDaemon(ws);
     expect(await queryIds(ws, ["--status", "running"])).toEqual([runId(9)]);
+    expect(await queryIds(ws, ["--groups", "--status", "running"])).toHaveLength(1);
     const t = Date.now();
     sleeper.kill("SIGKILL");
     await until(t, 10_000, async () => (await queryIds(ws, ["--status", "terminated"])).includes(runId(9)));
+    // the group's stored summary follows, without anyone touching the files
+    await until(t, 10_000, async () => (await queryIds(ws, ["--groups", "--status", "terminated"])).length === 1);
   });
 
   it("kill -9 in the middle of indexing leaves a database the next start repairs, nothing lost", async () => {

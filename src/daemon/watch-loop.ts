@@ -3,6 +3,7 @@ import { relative, sep } from "node:path";
 import chokidar, { type FSWatcher } from "chokidar";
 import { indexEntries, indexRunsDir } from "../index/indexer.js";
 import { deadLiveLocks, recheckLiveLocks } from "../index/locks.js";
+import { refreshGroupStates } from "../index/group-state.js";
 import { openDb } from "../index/db.js";
 import { withWriter } from "../index/writer.js";
 import { LockBusyError } from "../index/writer-lock.js";
@@ -189,8 +190,11 @@ export class WatchLoop {
       return;
     }
     await this.withDb(async (db) => {
-      const n = recheckLiveLocks(db);
-      if (n > 0) this.o.log(`${n} running run(s) found dead: terminated`);
+      db.transaction(() => {
+        const died = recheckLiveLocks(db);
+        refreshGroupStates(db, [], died);
+        if (died.length > 0) this.o.log(`${died.length} running run(s) found dead: terminated`);
+      })();
     }, () => undefined);
   }
 

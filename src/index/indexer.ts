@@ -10,6 +10,7 @@ import { readContainer } from "../disk/move.js";
 import type { Read, ReadIssue, RunRecord } from "../disk/records.js";
 import { readRun } from "../disk/run-reader.js";
 import type { Db } from "./db.js";
+import { refreshGroupStates } from "./group-state.js";
 import { recheckLiveLocks } from "./locks.js";
 import { pidAlive } from "./pid.js";
 import { prepareStatements, type Statements } from "./statements.js";
@@ -115,7 +116,8 @@ async function applyUnits(
       if (done % 256 === 0) report();
     }
     writer.refreshAttrs();
-    recheckLiveLocks(db);
+    const died = recheckLiveLocks(db);
+    refreshGroupStates(db, writer.changedGroups, [...writer.changedRuns, ...died]);
     st.putMeta.run("runs_dir", runsDir);
     st.putMeta.run("indexed_at", new Date().toISOString());
     db.exec("COMMIT");
@@ -216,6 +218,9 @@ function unitsFromNames(runsDir: string, names: readonly string[]): DiskUnit[] {
 /** Applies what was read of one unit to the tables, replacing what the unit held before. */
 class UnitWriter {
   private readonly dirtyOwners = new Map<string, readonly [string, string]>();
+  /** runs whose row or container changed: the groups listing them need a new summary */
+  readonly changedRuns = new Set<string>();
+  readonly changedGroups = new Set<string>();
 
   constructor(
     private readonly st: Statements,
@@ -227,6 +232,7 @@ class UnitWriter {
     switch (kind) {
       case "run":
         this.st.deleteRun.run(key);
+        this.changedRuns.add(key);
         break;
       case "user":
         this.st.deleteOwnerLogs.run("run", key);
@@ -234,6 +240,7 @@ class UnitWriter {
         break;
       case "move":
         this.st.deleteMove.run(key);
+        this.changedRuns.add(key);
         break;
       case "group":
         this.dropGroup(key);
@@ -250,6 +257,7 @@ class UnitWriter {
   putRun(u: DiskUnit, read: Read<RunRecord>): void {
     if (read.value) this.st.putRun.run(runRow(read.value));
     else if (!read.transient) this.st.deleteRun.run(u.key);
+    this.changedRuns.add(u.key);
     this.finish(u, read.issues);
   }
 
@@ -262,6 +270,7 @@ class UnitWriter {
           break;
         case "move":
           this.st.putMove.run(u.key, readContainer(join(this.runsDir, u.entries[0]!.name)));
+          this.changedRuns.add(u.key);
           break;
         case "group":
           issues = this.putGroup(u.key);
@@ -314,6 +323,7 @@ class UnitWriter {
       return issues;
     }
     if (!holder) this.st.putGroup.run(group.id, group.name, dirName);
+    this.changedGroups.add(group.id);
     issues.push(...this.putLog("group", group.id, join(this.runsDir, dirName)));
     return issues;
   }
@@ -323,6 +333,7 @@ class UnitWriter {
     if (!row) return;
     this.st.deleteOwnerLogs.run("group", row.id);
     this.st.deleteGroupByDir.run(dirName);
+    this.st.deleteGroupState.run(row.id);
     this.markDirty("group", row.id);
   }
 

@@ -13,13 +13,14 @@ export function deadLiveLocks(db: Db): string[] {
 /**
  * Re-checks runs stored as running (a partial index holds only locked runs, so this is cheap).
  * A run whose pid died becomes `terminated`; its lock stays, so Gage agrees. Needs the writer.
+ * Returns the runs that died; the groups listing them need refreshGroupStates.
  */
-export function recheckLiveLocks(db: Db): number {
+export function recheckLiveLocks(db: Db): string[] {
   const dead = deadLiveLocks(db);
-  if (dead.length === 0) return 0;
+  if (dead.length === 0) return dead;
   const update = db.prepare("UPDATE runs SET lock_alive = 0 WHERE id = ?");
   db.transaction(() => {
     for (const id of dead) update.run(id);
   })();
-  return dead.length;
+  return dead;
 }

@@ -17,6 +17,7 @@ export interface Statements {
   readonly groupById: Statement<[string], { dir_name: string }>;
   readonly putGroup: Statement<[string, string | null, string]>;
   readonly deleteGroupByDir: Statement<[string]>;
+  readonly deleteGroupState: Statement<[string]>;
   readonly logNames: Statement<[string, string], { log_name: string }>;
   readonly putLog: Statement<[string, string, string, string, string, string]>;
   readonly deleteLog: Statement<[string, string, string]>;
@@ -55,6 +56,7 @@ export function prepareStatements(db: Db): Statements {
     groupById: db.prepare("SELECT dir_name FROM groups WHERE id = ?"),
     putGroup: db.prepare("INSERT INTO groups (id, name, dir_name) VALUES (?, ?, ?)"),
     deleteGroupByDir: db.prepare("DELETE FROM groups WHERE dir_name = ?"),
+    deleteGroupState: db.prepare("DELETE FROM group_state WHERE id = ?"),
     logNames: db.prepare("SELECT log_name FROM attr_log WHERE owner_kind = ? AND owner_id = ?"),
     putLog: db.prepare(
       "INSERT OR REPLACE INTO attr_log (owner_kind, owner_id, log_name, author, set_json, delete_json) VALUES (?, ?, ?, ?, ?, ?)",

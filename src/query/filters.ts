@@ -50,7 +50,11 @@ export function inClause(column: string, values: readonly unknown[]): Clause {
   return { sql: `${column} IN (${values.map(() => "?").join(", ")})`, params: [...values] };
 }
 
-/** `[-]field` → an ORDER BY over a fixed set of columns; nulls always last, then id. */
+/**
+ * `[-]field` → an ORDER BY over a fixed set of columns; nulls always last (SQLite puts them last
+ * in a descending sort by itself), ties by id in the same direction — so the default newest-first
+ * listing walks the (timestamp, id) index backwards and stops at the limit.
+ */
 export function orderBy(sort: string | undefined, allowed: Readonly<Record<string, string>>, fallback: string): string {
   const spec = sort ?? fallback;
   const desc = spec.startsWith("-");
@@ -59,7 +63,7 @@ export function orderBy(sort: string | undefined, allowed: Readonly<Record<strin
   if (column === undefined) {
     throw new UsageError(`cannot sort by ${JSON.stringify(field)}; use one of: ${Object.keys(allowed).join(", ")}`);
   }
-  return `${column} IS NULL, ${column} ${desc ? "DESC" : "ASC"}, id ASC`;
+  return desc ? `${column} DESC, id DESC` : `${column} IS NULL, ${column} ASC, id ASC`;
 }
 
 /** A problem with what the user asked for (exit code 2). */

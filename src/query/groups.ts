@@ -1,5 +1,6 @@
 import type { Db } from "../index/db.js";
 import { and, inClause, orderBy, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { countWhere, limitParam, type Page } from "./runs.js";
 
 export interface GroupRow {
   readonly id: string;
@@ -41,10 +42,16 @@ function groupWhere(f: QueryFilter): Clause {
   return and(parts);
 }
 
-export function queryGroups(db: Db, f: QueryFilter, sort?: string): GroupRow[] {
+export function queryGroups(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<GroupRow> {
   const where = groupWhere(f);
-  const sql = `SELECT * FROM group_list WHERE ${where.sql} ORDER BY ${orderBy(sort, GROUP_SORT_FIELDS, "-started")}`;
-  return db.prepare(sql).all(...where.params) as GroupRow[];
+  const rows = db
+    .prepare(`SELECT * FROM group_list WHERE ${where.sql} ORDER BY ${orderBy(sort, GROUP_SORT_FIELDS, "-started")} LIMIT ?`)
+    .all(...where.params, limitParam(limit)) as GroupRow[];
+  return { rows, total: rows.length < limit ? rows.length : countWhere(db, "group_list", where) };
+}
+
+export function getGroup(db: Db, id: string): GroupRow | undefined {
+  return db.prepare("SELECT * FROM group_list WHERE id = ?").get(id) as GroupRow | undefined;
 }
 
 export interface MemberRow {

@@ -1,4 +1,5 @@
 import type { Db } from "../index/db.js";
+import { deadLiveLocks } from "../index/locks.js";
 import { and, inClause, orderBy, tagClause, type Clause, type QueryFilter } from "./filters.js";
 
 export interface RunRow {
@@ -45,11 +46,33 @@ function runWhere(f: QueryFilter): Clause {
   return and(parts);
 }
 
-/** Runs matching the filter, in listing order (newest first by Gage's timestamp unless sorted). */
-export function queryRuns(db: Db, f: QueryFilter, sort?: string): RunRow[] {
+export interface Page<R> {
+  readonly rows: R[];
+  /** how many match in all */
+  readonly total: number;
+}
+
+/**
+ * Runs matching the filter, in listing order (newest first by Gage's timestamp unless sorted),
+ * at most `limit` of them. Rows stored as running whose pid has died since the index last saw
+ * them are shown `terminated` (a read-only query cannot store that; the indexer will).
+ */
+export function queryRuns(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<RunRow> {
   const where = runWhere(f);
-  const sql = `SELECT * FROM run_list WHERE ${where.sql} ORDER BY ${orderBy(sort, RUN_SORT_FIELDS, "-timestamp")}`;
-  return db.prepare(sql).all(...where.params) as RunRow[];
+  const rows = db
+    .prepare(`SELECT * FROM run_list WHERE ${where.sql} ORDER BY ${orderBy(sort, RUN_SORT_FIELDS, "-timestamp")} LIMIT ?`)
+    .all(...where.params, limitParam(limit)) as RunRow[];
+  const total = rows.length < limit ? rows.length : countWhere(db, "run_list", where);
+  if (!rows.some((r) => r.status === "running")) return { rows, total };
+  const dead = new Set(deadLiveLocks(db));
+  return { rows: rows.map((r) => (dead.has(r.id) ? { ...r, status: "terminated" } : r)), total };
+}
+
+/** SQLite's "no limit" is -1. */
+export const limitParam = (limit: number) => (Number.isFinite(limit) ? limit : -1);
+
+export function countWhere(db: Db, view: "run_list" | "group_list", where: Clause): number {
+  return (db.prepare(`SELECT count(*) AS n FROM ${view} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
 }
 
 export function getRun(db: Db, id: string): RunRow | undefined {

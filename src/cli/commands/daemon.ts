@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../../package-root.js";
 import { daemonFiles, liveDaemonPid, readDaemonStatus, removeDaemonFiles } from "../../daemon/state.js";
 import { pidAlive } from "../../index/pid.js";
 import { locate, type GlobalArgs } from "../context.js";
@@ -51,7 +51,7 @@ export async function runDaemonStart(args: WatchArgs, out: (s: string) => void):
   mkdirSync(dirname(ctx.dbPath), { recursive: true });
   const files = daemonFiles(ctx.dbPath);
   const logFd = openSync(files.log, "a");
-  const bin = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "bin", "catalog");
+  const bin = join(packageRoot(), "bin", "catalog");
   const child = spawn(
     process.execPath,
     [bin, "watch", "--runs-dir", ctx.runsDir, "--db", ctx.dbPath, "--sweep", String(args.sweep), "--lock-check", String(args.lockCheck)],

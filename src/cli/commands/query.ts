@@ -5,7 +5,7 @@ import { runsToJson, groupsToJson, operationOf } from "../../query/export.js";
 import { STATUSES, UsageError, type QueryFilter, type Status } from "../../query/filters.js";
 export { FORMATS, type Format };
 import { queryGroups, type GroupRow } from "../../query/groups.js";
-import { queryRuns, type RunRow } from "../../query/runs.js";
+import { queryRuns, type Page, type RunRow } from "../../query/runs.js";
 import { humanAgo, isoFromMicros, parseTimeArg } from "../../query/time.js";
 import { locate, type GlobalArgs } from "../context.js";
 import { renderCsv } from "../print/csv.js";
@@ -43,13 +43,8 @@ export async function runQuery(args: QueryArgs, out: (s: string) => void): Promi
   try {
     const filter = buildFilter(db, args);
     const limit = args.all ? Infinity : (args.limit ?? (args.format === "table" ? DEFAULT_TABLE_LIMIT : Infinity));
-    if (args.groups) {
-      const rows = queryGroups(db, filter, args.sort);
-      printGroups(db, rows, limit, args, out);
-    } else {
-      const rows = queryRuns(db, filter, args.sort);
-      printRuns(db, rows, limit, args, out);
-    }
+    if (args.groups) printGroups(db, queryGroups(db, filter, args.sort, limit), args, out);
+    else printRuns(db, queryRuns(db, filter, args.sort, limit), args, out);
   } finally {
     db.close();
   }
@@ -89,8 +84,7 @@ function opCell(r: RunRow, a: QueryArgs): string {
   return r.op_version === null ? op : `${op} v${r.op_version}`;
 }
 
-function printRuns(db: Db, all: readonly RunRow[], limit: number, a: QueryArgs, out: (s: string) => void): void {
-  const rows = all.slice(0, limit);
+function printRuns(db: Db, { rows, total }: Page<RunRow>, a: QueryArgs, out: (s: string) => void): void {
   switch (a.format) {
     case "json":
       out(JSON.stringify(runsToJson(db, rows, { fullOp: a.fullOp }), null, 2) + "\n");
@@ -113,13 +107,12 @@ function printRuns(db: Db, all: readonly RunRow[], limit: number, a: QueryArgs, 
           rows.map((r, i) => [String(i + 1), (r.name ?? r.id).slice(0, 5), opCell(r, a), humanAgo(r.started), r.status, r.label ?? ""]),
         ) + "\n",
       );
-      if (rows.length < all.length) out(`Showing ${rows.length} of ${all.length} runs (use --all or --limit)\n`);
+      if (rows.length < total) out(`Showing ${rows.length} of ${total} runs (use --all or --limit)\n`);
       return;
   }
 }
 
-function printGroups(db: Db, all: readonly GroupRow[], limit: number, a: QueryArgs, out: (s: string) => void): void {
-  const rows = all.slice(0, limit);
+function printGroups(db: Db, { rows, total }: Page<GroupRow>, a: QueryArgs, out: (s: string) => void): void {
   switch (a.format) {
     case "json":
       out(JSON.stringify(groupsToJson(db, rows), null, 2) + "\n");
@@ -142,7 +135,7 @@ function printGroups(db: Db, all: readonly GroupRow[], limit: number, a: QueryAr
           rows.map((r, i) => [String(i + 1), (r.name ?? r.id).slice(0, 5), r.operation ?? "", humanAgo(r.started), r.status, r.label ?? ""]),
         ) + "\n",
       );
-      if (rows.length < all.length) out(`Showing ${rows.length} of ${all.length} groups (use --all or --limit)\n`);
+      if (rows.length < total) out(`Showing ${rows.length} of ${total} groups (use --all or --limit)\n`);
       return;
   }
 }

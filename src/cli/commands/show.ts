@@ -1,6 +1,6 @@
 import type { Db } from "../../index/db.js";
 import { groupsToJson, runsToJson, type CommentJson, type GroupJson, type RunJson } from "../../query/export.js";
-import { queryGroups } from "../../query/groups.js";
+import { getGroup } from "../../query/groups.js";
 import { getRun } from "../../query/runs.js";
 import { locate, type GlobalArgs } from "../context.js";
 import { CliError } from "../errors.js";
@@ -40,7 +40,7 @@ function showRun(db: Db, id: string): RunJson {
 }
 
 function showGroup(db: Db, id: string): GroupJson {
-  const row = queryGroups(db, { tags: [], statuses: [], containers: [] }).find((g) => g.id === id);
+  const row = getGroup(db, id);
   if (!row) throw new CliError(`group ${id} is not in the index`);
   return groupsToJson(db, [row])[0]!;
 }
