@@ -139,6 +139,10 @@ describe("daemon", () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     await new Promise((r) => setTimeout(r, 150));
+    // the daemon runs full passes in a child `catalog index`: kill the process holding the
+    // writer lock mid-transaction, and the daemon with it
+    const holder = Number(readFileSync(lockPath(ws.dbPath), "utf8").split(" ")[0]);
+    process.kill(holder, "SIGKILL");
     watch.kill("SIGKILL");
     await new Promise((r) => watch.once("close", r));
     expect(existsSync(lockPath(ws.dbPath))).toBe(true); // left behind by the killed process

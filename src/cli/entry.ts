@@ -1,8 +1,10 @@
 import { exitCodeFor, oneLine } from "./errors.js";
+import { joinDashValues } from "./argv.js";
+import { isLeanCommand, runLean } from "./lean.js";
 
 /**
- * The `catalog` process: `query` (without --help) takes the lean path; everything else loads
- * the full yargs CLI. Modules only some commands need are imported lazily by those commands.
+ * The `catalog` process. The everyday commands take the lean path (lean.ts); `--help` and the
+ * daemon commands load the full yargs CLI. Modules only some commands need are imported lazily.
  */
 export async function run(argv: string[]): Promise<number> {
   // `catalog query | head` closes the pipe early: that is not an error.
@@ -10,13 +12,11 @@ export async function run(argv: string[]): Promise<number> {
     if (err.code === "EPIPE") process.exit(0);
     throw err;
   });
-  const { joinDashValues } = await import("./argv.js");
   const args = joinDashValues(argv);
-  if (commandOf(args) === "query" && !args.some((a) => a === "--help" || a === "-h" || a === "--version")) {
+  const command = commandOf(args);
+  if (isLeanCommand(command) && !args.some((a) => a === "--help" || a === "-h" || a === "--version")) {
     try {
-      const { fastQuery } = await import("./fast-query.js");
-      await fastQuery(args, (s) => void process.stdout.write(s));
-      return 0;
+      return await runLean(command!, args, (s) => void process.stdout.write(s));
     } catch (err) {
       process.stderr.write(`catalog: ${oneLine(err)}\n`);
       return exitCodeFor(err);

@@ -2,7 +2,7 @@ import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { exitCodeFor, oneLine, UsageError } from "./errors.js";
 import { joinDashValues } from "./argv.js";
-import { GLOBAL_OPTIONS } from "./commands/query-options.js";
+import { GLOBAL_OPTIONS, INDEX_OPTIONS, SHOW_OPTIONS, WATCH_OPTIONS } from "./options.js";
 import type { GlobalArgs } from "./context.js";
 import { queryOptions, runQuery, type QueryArgs } from "./commands/query.js";
 import { runShow, type ShowArgs } from "./commands/show.js";
@@ -17,9 +17,7 @@ function globalOptions<T>(y: Argv<T>) {
 }
 
 function watchOptions<T>(y: Argv<T>) {
-  return y
-    .option("sweep", { type: "number", default: 30, describe: "seconds between full stat sweeps" })
-    .option("lock-check", { type: "number", default: 2, describe: "seconds between pid checks of running runs" });
+  return y.options(WATCH_OPTIONS);
 }
 
 export async function main(argv: string[] = hideBin(process.argv)): Promise<number> {
@@ -30,7 +28,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
   };
   const cli = globalOptions(yargs(joinDashValues(argv)))
     .scriptName("catalog")
-    .command("index", "update the index from the runs dir (incremental)", {}, (a) => runIndexCommand(a as GlobalArgs, out))
+    .command("index", "update the index from the runs dir (incremental)", (y) => y.options(INDEX_OPTIONS), (a) => runIndexCommand(a as never, out))
     .command("reindex", "rebuild the index from the files and swap it in atomically", {}, (a) => runReindexCommand(a as GlobalArgs, out))
     .command("check", "compare the index with the runs dir (exit 1 when they differ)", {}, (a) => setCode(runCheckCommand(a as GlobalArgs, out)))
     .command("query", "list runs (or --groups) from the index", (y) => queryOptions(y), (a) => runQuery(a as unknown as QueryArgs, out))
@@ -38,10 +36,7 @@ export async function main(argv: string[] = hideBin(process.argv)): Promise<numb
       "show <spec>",
       "everything known about one run or group (id, id prefix or name prefix)",
       (y) =>
-        y
-          .positional("spec", { type: "string", demandOption: true })
-          .option("format", { alias: "f", choices: ["text", "json"] as const, default: "text" as const })
-          .option("refresh", { type: "boolean", default: true, describe: "update the index first" }),
+        y.positional("spec", { type: "string", demandOption: true }).options(SHOW_OPTIONS),
       (a) => runShow(a as unknown as ShowArgs, out),
     )
     .command("watch", "keep the index fresh in the foreground (the daemon's loop)", (y) => watchOptions(y), (a) => runWatch(a as unknown as WatchArgs))

@@ -1,7 +1,9 @@
 import { readdirSync, writeFileSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { spawn } from "node:child_process";
+import { join, relative, sep } from "node:path";
 import chokidar, { type FSWatcher } from "chokidar";
-import { indexEntries, indexRunsDir } from "../index/indexer.js";
+import { indexEntries, type IndexStats } from "../index/indexer.js";
+import { packageRoot } from "../package-root.js";
 import { deadLiveLocks, recheckLiveLocks } from "../index/locks.js";
 import { refreshGroupStates } from "../index/group-state.js";
 import { openDb } from "../index/db.js";
@@ -9,6 +11,8 @@ import { withWriter } from "../index/writer.js";
 import { LockBusyError } from "../index/writer-lock.js";
 import { daemonFiles, liveDaemonPid, removeDaemonFiles, writeDaemonStatus, type DaemonStatus } from "./state.js";
 import { watchDirsFor } from "./watch-set.js";
+import { DirWatchers } from "./dir-watchers.js";
+import { ARCHIVES_DIR, classifyEntry } from "../disk/entries.js";
 
 export interface WatchLoopOptions {
   readonly runsDir: string;
@@ -35,9 +39,11 @@ const BUSY_RETRY_MS = 250;
  * its own connection, so a `reindex` can swap the database between passes.
  */
 export class WatchLoop {
+  /** chokidar on the runs dir itself: entries added, removed, rewritten */
   private watcher: FSWatcher | null = null;
-  private readonly watched = new Set<string>();
-  private watchFailures = 0;
+  /** the per-run directories whose contents change (see watch-set.ts) */
+  private readonly dirs = new DirWatchers((dir, filename) => this.onRaw(filename, dir));
+  private chokidarErrors = 0;
   private readonly pending = new Map<string, number>();
   private fullPending = false;
   private chain: Promise<void> = Promise.resolve();
@@ -67,7 +73,7 @@ export class WatchLoop {
     this.writeStatus();
     this.timers.push(setInterval(() => this.requestFull(), this.o.sweepMs));
     this.timers.push(setInterval(() => void this.enqueue(() => this.lockPass()), this.o.lockCheckMs));
-    this.o.log(`watching ${this.o.runsDir} (${this.watched.size} directories)`);
+    this.o.log(`watching ${this.o.runsDir} (${1 + this.dirs.size} directories)`);
   }
 
   /** Finishes the pass under way (its transaction commits), then stops. */
@@ -78,27 +84,28 @@ export class WatchLoop {
     if (this.debounce) clearTimeout(this.debounce);
     await this.chain;
     await this.watcher?.close();
+    this.dirs.closeAll();
     removeDaemonFiles(this.o.dbPath, process.pid);
     this.o.log("stopped");
   }
 
   private async startWatching(): Promise<void> {
-    const dirs = [this.o.runsDir, ...this.desiredDirs()];
-    this.watcher = chokidar.watch([], {
+    const runsDir = this.o.runsDir;
+    this.watcher = chokidar.watch(runsDir, {
       depth: 0,
       ignoreInitial: true,
       persistent: true,
-      // Files are never watched one by one; their directory's watch reports them (raw events).
-      ignored: (_path, stats) => stats?.isFile() ?? false,
+      // Only the runs dir itself is watched; what happens to its entries arrives as raw events
+      // naming them, so chokidar need not scan (or stat) the hundreds of thousands of entries.
+      ignored: (path) => path !== runsDir,
     });
     this.watcher.on("raw", (_event, filename, details) => this.onRaw(filename, (details as { watchedPath?: string }).watchedPath));
     this.watcher.on("error", (err) => {
-      this.watchFailures += 1;
+      this.chokidarErrors += 1;
       this.o.log(`watch error: ${err instanceof Error ? err.message : String(err)}`);
     });
     const ready = new Promise<void>((resolve) => this.watcher!.once("ready", () => resolve()));
-    this.watcher.add(dirs);
-    for (const d of dirs) this.watched.add(d);
+    this.syncWatches();
     await ready;
   }
 
@@ -152,12 +159,25 @@ export class WatchLoop {
     return this.chain;
   }
 
+  /**
+   * A full incremental index, run as a `catalog index` child process: a pass over every entry
+   * allocates in proportion to the runs dir, and a long-lived process keeps the heap it once
+   * grew, so the daemon itself only ever runs small targeted passes.
+   */
   private async fullPass(): Promise<void> {
-    await this.withDb(async (db) => {
-      const s = await indexRunsDir(db, { runsDir: this.o.runsDir });
-      if (s.read + s.removed > 0) this.o.log(`sweep: ${s.read} read, ${s.removed} removed`);
-    }, () => this.requestFullLater());
-    if (this.watcher) this.syncWatches(this.desiredDirs());
+    const t0 = Date.now();
+    const r = await runChild(process.execPath, [join(packageRoot(), "bin", "catalog"), "index", "--format", "json", "--runs-dir", this.o.runsDir, "--db", this.o.dbPath]);
+    if (r.code !== 0) {
+      if (r.stderr.includes("is being written by")) {
+        this.requestFullLater();
+        return;
+      }
+      throw new Error(`full pass: ${r.stderr.trim() || `exit ${r.code}`}`);
+    }
+    const s = JSON.parse(r.stdout) as IndexStats;
+    if (s.read + s.removed > 0) this.o.log(`sweep: ${s.read} read, ${s.removed} removed`);
+    this.passDone(t0);
+    if (this.watcher) this.syncWatches();
   }
 
   private requestFullLater(): void {
@@ -210,49 +230,49 @@ export class WatchLoop {
       }
       throw err;
     }
+    this.passDone(t0);
+    return true;
+  }
+
+  private passDone(t0: number): void {
     this.passes += 1;
     this.lastPassAt = new Date().toISOString();
     this.lastPassMs = Date.now() - t0;
     this.writeStatus();
-    return true;
   }
 
-  private desiredDirs(): string[] {
-    let names: string[];
+  /** Every runs-dir entry name, or none when the runs dir cannot be listed. */
+  private listNames(): string[] {
     try {
-      names = readdirSync(this.o.runsDir);
+      return readdirSync(this.o.runsDir);
     } catch {
       return [];
     }
-    return names.flatMap((n) => watchDirsFor(this.o.runsDir, n));
   }
 
+  /** Re-aims the watches of one entry after its unit was indexed. */
   private updateWatchesFor(name: string): void {
-    const want = new Set(watchDirsFor(this.o.runsDir, name));
     const prefix = `${this.o.runsDir}${sep}${name}`;
-    const drop = [...this.watched].filter((d) => (d === prefix || d.startsWith(`${prefix}${sep}`)) && !want.has(d));
-    this.apply([...want].filter((d) => !this.watched.has(d)), drop);
+    const want = new Set(watchDirsFor(this.o.runsDir, name));
+    for (const d of [prefix, `${prefix}${sep}proc`]) if (this.dirs.has(d) && !want.has(d)) this.dirs.remove(d);
+    if (name === ARCHIVES_DIR) for (const d of [...this.dirs.dirs()]) if (d.startsWith(`${prefix}${sep}`) && !want.has(d)) this.dirs.remove(d);
+    for (const d of want) this.dirs.add(d);
   }
 
-  private syncWatches(desired: readonly string[]): void {
-    const want = new Set([this.o.runsDir, ...desired]);
-    this.apply(
-      [...want].filter((d) => !this.watched.has(d)),
-      [...this.watched].filter((d) => !want.has(d)),
-    );
-  }
-
-  private apply(add: readonly string[], drop: readonly string[]): void {
-    if (!this.watcher) return;
-    if (add.length > 0) {
-      this.watcher.add([...add]);
-      for (const d of add) this.watched.add(d);
+  /** After a sweep: watch what is new, drop watches of entries gone from the runs dir. */
+  private syncWatches(): void {
+    const names = this.listNames();
+    const present = new Set(names);
+    for (const d of [...this.dirs.dirs()]) {
+      const name = d.slice(this.o.runsDir.length + 1).split(sep)[0]!;
+      if (!present.has(name)) this.dirs.remove(d);
     }
-    if (drop.length > 0) {
-      this.watcher.unwatch([...drop]);
-      for (const d of drop) this.watched.delete(d);
+    for (const name of names) {
+      const prefix = `${this.o.runsDir}${sep}${name}`;
+      if (this.dirs.has(prefix) && classifyEntry(name).kind !== "archives") continue;
+      for (const d of watchDirsFor(this.o.runsDir, name)) this.dirs.add(d);
     }
-    if (add.length + drop.length > 0) this.writeStatus();
+    this.writeStatus();
   }
 
   private writeStatus(): void {
@@ -263,8 +283,8 @@ export class WatchLoop {
       runsDir: this.o.runsDir,
       db: this.o.dbPath,
       ready: this.ready,
-      watches: this.watched.size,
-      watchFailures: this.watchFailures,
+      watches: 1 + this.dirs.size,
+      watchFailures: this.dirs.failures + this.chokidarErrors,
       lastChangeSeen: this.lastChangeSeen,
       lastPassAt: this.lastPassAt,
       lastPassMs: this.lastPassMs,
@@ -279,4 +299,16 @@ export class WatchLoop {
       this.o.log(`cannot write status: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
+}
+
+function runChild(cmd: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -99,17 +99,22 @@ export function groupEntries(names: Iterable<string>): Units {
         break;
     }
   }
-  for (const list of runs.values()) list.sort((a, b) => metaPreference(a.kind) - metaPreference(b.kind));
-  for (const list of users.values()) list.sort((a, b) => (a.kind === "user" ? 0 : 1) - (b.kind === "user" ? 0 : 1));
+  for (const list of runs.values()) list.sort((a, b) => entryPreference(a) - entryPreference(b));
+  for (const list of users.values()) list.sort((a, b) => entryPreference(a) - entryPreference(b));
   return { runs, users, moves, groups, archives };
 }
 
-/** Order in which meta entries of one id are tried: the zip wins when it opens (DESIGN §7). */
-function metaPreference(kind: EntryKind): number {
-  switch (kind) {
+/**
+ * Order in which entries of one unit are tried: for meta, the zip wins when it opens (DESIGN §7),
+ * current entries before legacy `*.deleted` ones; for attr logs `.user` before `.user.deleted`.
+ */
+export function entryPreference(e: RunsDirEntry): number {
+  switch (e.kind) {
     case "meta-zip":
+    case "user":
       return 0;
     case "meta-dir":
+    case "legacy-user":
       return 1;
     case "legacy-meta-zip":
       return 2;

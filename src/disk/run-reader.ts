@@ -2,12 +2,18 @@ import { join } from "node:path";
 import type { RunsDirEntry } from "./entries.js";
 import { isPlainObject, parseTolerantJson } from "./json.js";
 import { META_MEMBERS, errorMessage, readMetaDir, type MetaFiles, type MetaMember } from "./meta-files.js";
-import { readMetaZip } from "./meta-zip.js";
 import { decodeOpRef } from "./opref.js";
 import { runName } from "./proquint.js";
 import type { Read, ReadIssue, RunRecord, Timestamp } from "./records.js";
 
 const DIR_MEMBERS: readonly MetaMember[] = [...META_MEMBERS, "proc/lock"];
+
+/** The zip reader (and yauzl) is loaded on the first zip, not by every process that indexes. */
+let readMetaZip: typeof import("./meta-zip.js").readMetaZip | null = null;
+async function zipReader() {
+  readMetaZip ??= (await import("./meta-zip.js")).readMetaZip;
+  return readMetaZip;
+}
 
 /**
  * Reads one run from its meta entries (already ordered: zip first). A zip that does not open or
@@ -22,7 +28,7 @@ export async function readRun(runsDir: string, metaEntries: readonly RunsDirEntr
     const isZip = entry.kind === "meta-zip" || entry.kind === "legacy-meta-zip";
     let files: MetaFiles;
     try {
-      files = isZip ? await readMetaZip(path, META_MEMBERS) : readMetaDir(path, DIR_MEMBERS);
+      files = isZip ? await (await zipReader())(path, META_MEMBERS) : readMetaDir(path, DIR_MEMBERS);
     } catch (err) {
       skipped.push({ path, message: `cannot read ${isZip ? "zip" : "meta"}: ${errorMessage(err)}` });
       transient = true;

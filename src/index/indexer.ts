@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { readArchives } from "../disk/archives.js";
 import { readAttrLog } from "../disk/attr-log.js";
-import { ARCHIVES_DIR, classifyEntry, groupEntries, type RunsDirEntry, type Units } from "../disk/entries.js";
+import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
 import { archivesFingerprint, metaDirFingerprint, statFingerprint } from "../disk/fingerprint.js";
 import { readGroup } from "../disk/group-reader.js";
 import { errorMessage } from "../disk/meta-files.js";
@@ -60,7 +60,7 @@ export async function indexRunsDir(db: Db, options: IndexOptions): Promise<Index
   const st = prepareStatements(db);
   const onDisk = listUnits(options.runsDir);
   const present = new Set(onDisk.map((u) => u.unit));
-  const stored = new Map(st.allEntries.all().map((r) => [r.unit, r.fingerprint]));
+  const stored = new Map(st.allEntries.raw(true).all() as unknown as [string, string][]);
   const vanished = [...stored.keys()].filter((u) => !present.has(u));
   return applyUnits(db, st, options, onDisk, vanished, (unit) => stored.get(unit));
 }
@@ -95,6 +95,12 @@ async function applyUnits(
   const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
   const changed = onDisk.filter((u) => stored(u.unit) !== u.fingerprint || withErrors.has(u.unit));
 
+  if (changed.length === 0 && vanished.length === 0) {
+    // Nothing to write but pids that may have died since: skip the transaction when none did.
+    const died = recheckLiveLocks(db);
+    if (died.length > 0) db.transaction(() => refreshGroupStates(db, [], died))();
+    return { read: 0, removed: 0, units: onDisk.length, errors: st.countErrors.get()!.n };
+  }
   const writer = new UnitWriter(st, runsDir);
   db.exec("BEGIN IMMEDIATE");
   try {
@@ -130,8 +136,8 @@ async function applyUnits(
 }
 
 /** The unit a runs-dir entry belongs to (`run:<id>`, `user:<id>`, …), or null for other names. */
-export function unitOfEntry(name: string): string | null {
-  const e = classifyEntry(name);
+export function unitOfEntry(entry: string | RunsDirEntry): string | null {
+  const e = typeof entry === "string" ? classifyEntry(entry) : entry;
   switch (e.kind) {
     case "meta-dir":
     case "meta-zip":
@@ -187,30 +193,43 @@ export function listUnits(runsDir: string): DiskUnit[] {
   return unitsFromNames(runsDir, names);
 }
 
-/** Groups names into units and fingerprints each. */
+/**
+ * Groups names into units and fingerprints each, in one pass: a no-change refresh is this loop
+ * plus one read of the stored fingerprints, so it avoids per-entry work beyond the stat.
+ */
 function unitsFromNames(runsDir: string, names: readonly string[]): DiskUnit[] {
-  const units: Units = groupEntries(names);
-  const out: DiskUnit[] = [];
-  const add = (kind: UnitKind, key: string, entries: readonly RunsDirEntry[], fp: (e: RunsDirEntry) => string | null) => {
-    const parts: string[] = [];
-    for (const e of entries) {
-      const f = fp(e);
-      if (f !== null) parts.push(`${e.name}=${f}`);
+  const units = new Map<string, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: string[] }>();
+  for (const name of names) {
+    const e = classifyEntry(name);
+    const unit = unitOfEntry(e);
+    if (unit === null) continue;
+    const path = `${runsDir}${sep}${name}`;
+    const fp =
+      e.kind === "meta-dir" || e.kind === "legacy-meta-dir"
+        ? metaDirFingerprint(path)
+        : e.kind === "archives"
+          ? archivesFingerprint(path)
+          : statFingerprint(path);
+    // An entry can vanish between readdir and stat; then it is simply not there.
+    if (fp === null) continue;
+    const u = units.get(unit);
+    if (u) {
+      u.entries.push(e);
+      u.fps.push(`${name}=${fp}`);
+    } else {
+      const [kind, key] = splitUnit(unit);
+      units.set(unit, { kind, key, entries: [e], fps: [`${name}=${fp}`] });
     }
-    // An entry can vanish between readdir and stat; then the unit is simply not there.
-    if (parts.length > 0) out.push({ unit: `${kind}:${key}`, kind, key, entries, fingerprint: parts.join("|") });
-  };
-  const path = (e: RunsDirEntry) => join(runsDir, e.name);
-  for (const [id, entries] of units.runs) {
-    add("run", id, entries, (e) => (e.kind.endsWith("meta-dir") ? metaDirFingerprint(path(e)) : statFingerprint(path(e))));
   }
-  for (const [id, entries] of units.users) add("user", id, entries, (e) => statFingerprint(path(e)));
-  for (const [id, e] of units.moves) add("move", id, [e], () => statFingerprint(path(e)));
-  for (const [dir, e] of units.groups) add("group", dir, [e], () => statFingerprint(path(e)));
-  if (units.archives) {
-    const e = units.archives;
-    const fp = archivesFingerprint(path(e));
-    if (fp !== null) out.push({ unit: "archives", kind: "archives", key: "", entries: [e], fingerprint: fp });
+  const out: DiskUnit[] = [];
+  for (const [unit, u] of units) {
+    if (u.entries.length > 1) {
+      // Several meta (or .user) entries for one id: a stable order, the preferred one first.
+      const order = u.entries.map((e, i) => [e, u.fps[i]!] as const).sort((a, b) => entryPreference(a[0]) - entryPreference(b[0]));
+      out.push({ unit, kind: u.kind, key: u.key, entries: order.map((x) => x[0]), fingerprint: order.map((x) => x[1]).join("|") });
+    } else {
+      out.push({ unit, kind: u.kind, key: u.key, entries: u.entries, fingerprint: u.fps[0]! });
+    }
   }
   return out;
 }

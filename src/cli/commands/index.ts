@@ -10,11 +10,16 @@ function summary(runsDir: string, s: IndexStats, started: number): string {
   return text;
 }
 
+export interface IndexArgs extends GlobalArgs {
+  format?: "text" | "json";
+}
+
 /** `catalog index`: an incremental index of the runs dir, in one transaction. */
-export async function runIndexCommand(args: GlobalArgs, out: (s: string) => void): Promise<void> {
+export async function runIndexCommand(args: IndexArgs, out: (s: string) => void): Promise<void> {
   const ctx = locate(args);
   const started = Date.now();
-  out(summary(ctx.runsDir, await runIndex(ctx, "catalog index"), started));
+  const stats = await runIndex(ctx, "catalog index");
+  out(args.format === "json" ? `${JSON.stringify({ ...stats, ms: Date.now() - started })}\n` : summary(ctx.runsDir, stats, started));
 }
 
 /** `catalog reindex`: a fresh database from the files, swapped in atomically. */

@@ -1,5 +1,5 @@
 import type { Argv } from "yargs";
-import { DEFAULT_TABLE_LIMIT, FORMATS, QUERY_OPTIONS, type Format } from "./query-options.js";
+import { DEFAULT_TABLE_LIMIT, FORMATS, QUERY_OPTIONS, type Format } from "../options.js";
 import type { Db } from "../../index/db.js";
 import { runsToJson, groupsToJson, operationOf } from "../../query/export.js";
 import { STATUSES, UsageError, type QueryFilter, type Status } from "../../query/filters.js";

@@ -1,4 +1,4 @@
-import { STATUSES } from "../../query/filters.js";
+import { STATUSES } from "../query/filters.js";
 
 export const FORMATS = ["table", "json", "jsonl", "csv"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -33,4 +33,18 @@ export const QUERY_OPTIONS = {
   sort: { type: "string", describe: "sort by [-]field (default -started)" },
   "full-op": { type: "boolean", default: false, describe: "show operations as ns:name" },
   refresh: { type: "boolean", default: true, describe: "update the index first (--no-refresh skips it)" },
+} as const;
+
+export const SHOW_OPTIONS = {
+  format: { alias: "f", type: "string", choices: ["text", "json"], default: "text", describe: "output format" },
+  refresh: { type: "boolean", default: true, describe: "update the index first (--no-refresh skips it)" },
+} as const;
+
+export const WATCH_OPTIONS = {
+  sweep: { type: "number", default: 30, describe: "seconds between full stat sweeps" },
+  "lock-check": { type: "number", default: 2, describe: "seconds between pid checks of running runs" },
+} as const;
+
+export const INDEX_OPTIONS = {
+  format: { alias: "f", type: "string", choices: ["text", "json"], default: "text", describe: "output format of the summary" },
 } as const;
