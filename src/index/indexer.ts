@@ -101,7 +101,7 @@ async function applyUnits(
     if (died.length > 0) db.transaction(() => refreshGroupStates(db, [], died))();
     return { read: 0, removed: 0, units: onDisk.length, errors: st.countErrors.get()!.n };
   }
-  const writer = new UnitWriter(st, runsDir);
+  const writer = new UnitWriter(st, runsDir, withErrors);
   db.exec("BEGIN IMMEDIATE");
   try {
     for (const unit of vanished) writer.remove(unit);
@@ -123,7 +123,8 @@ async function applyUnits(
     }
     writer.refreshAttrs();
     const died = recheckLiveLocks(db);
-    refreshGroupStates(db, writer.changedGroups, [...writer.changedRuns, ...died]);
+    for (const id of died) writer.changedRuns.add(id);
+    refreshGroupStates(db, writer.changedGroups, writer.changedRuns);
     st.putMeta.run("runs_dir", runsDir);
     st.putMeta.run("indexed_at", new Date().toISOString());
     db.exec("COMMIT");
@@ -244,6 +245,8 @@ class UnitWriter {
   constructor(
     private readonly st: Statements,
     private readonly runsDir: string,
+    /** units that had errors before this pass: only theirs need deleting */
+    private readonly hadErrors: ReadonlySet<string>,
   ) {}
 
   remove(unit: string): void {
@@ -325,7 +328,7 @@ class UnitWriter {
   }
 
   private finish(u: DiskUnit, issues: readonly ReadIssue[]): void {
-    this.st.deleteErrors.run(u.unit);
+    if (this.hadErrors.has(u.unit)) this.st.deleteErrors.run(u.unit);
     for (const i of issues) this.st.putError.run(u.unit, i.path, i.message);
     this.st.putEntry.run(u.unit, u.fingerprint);
   }
