@@ -11,8 +11,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist", "bundle");
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: [join(root, "src", "cli", "entry.ts")],
+  // The reader thread is its own entry: a Worker is started from a file.
+  entryPoints: [join(root, "src", "cli", "entry.ts"), join(root, "src", "index", "read-worker.ts")],
   outdir,
+  entryNames: "[name]",
   bundle: true,
   splitting: true,
   format: "esm",

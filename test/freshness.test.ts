@@ -193,3 +193,17 @@ describe("catalog check", () => {
     expect(stale.status).toBe(1);
   });
 });
+
+describe("reader threads", () => {
+  it("a large index read by worker threads equals one read on the main thread", async () => {
+    const ws = workspace();
+    const { writeCorpus } = await import("../src/fixtures/corpus.js");
+    writeCorpus(ws.runsDir, { n: 1000, seed: 7 }); // > 2000 units: the CLI reads them in threads
+    const { indexed } = await import("./helpers.js");
+    const inProcess = join(tempDir(), "main-thread.sqlite");
+    (await indexed(ws.runsDir, inProcess)).db.close();
+    for (const args of [["query", "--all"], ["query", "--groups", "--all"], ["query", "--all", "--deleted"]]) {
+      expect(cliJson(ws, args)).toEqual(cliJson({ runsDir: ws.runsDir, dbPath: inProcess }, [...args, "--no-refresh"]));
+    }
+  });
+});

@@ -22,6 +22,9 @@ export async function openFresh(ctx: Context, refresh: boolean): Promise<Db> {
   return openForRead(ctx);
 }
 
+/** Reader threads for large passes: one, beside the main thread's SQL writes (2-core machines). */
+export const READER_THREADS = 2;
+
 /** An incremental index pass under the writer lock, with a progress bar on a terminal. */
 export async function runIndex(ctx: Context, role: string, waitMs?: number): Promise<IndexStats> {
   // The indexer pulls in the zip reader; only commands that index load it.
@@ -32,7 +35,7 @@ export async function runIndex(ctx: Context, role: string, waitMs?: number): Pro
     async (db) => {
       const bar = new ProgressBar("indexing");
       try {
-        return await indexRunsDir(db, { runsDir: ctx.runsDir, onProgress: (p) => bar.update(p.done, p.total) });
+        return await indexRunsDir(db, { runsDir: ctx.runsDir, workers: READER_THREADS, onProgress: (p) => bar.update(p.done, p.total) });
       } finally {
         bar.finish();
       }

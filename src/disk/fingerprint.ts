@@ -1,5 +1,6 @@
 import { readdirSync, statSync, type Stats } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
+import type { RunsDirEntry } from "./entries.js";
 
 /**
  * Identity of a file or dir as of now: inode, size, mtime and ctime. Compared for equality only,
@@ -37,4 +38,28 @@ export function archivesFingerprint(path: string): string | null {
     return self;
   }
   return [self, ...names.map((n) => `${n}=${statFingerprint(join(path, n)) ?? "-"}`)].join("/");
+}
+
+/** The fingerprint of one runs-dir entry, by its kind. */
+export function entryFingerprint(runsDir: string, e: RunsDirEntry): string | null {
+  const path = `${runsDir}${sep}${e.name}`;
+  switch (e.kind) {
+    case "meta-dir":
+    case "legacy-meta-dir":
+      return metaDirFingerprint(path);
+    case "archives":
+      return archivesFingerprint(path);
+    default:
+      return statFingerprint(path);
+  }
+}
+
+/** The fingerprint of a unit: its entries' (in their preference order), or null if all are gone. */
+export function unitFingerprint(runsDir: string, entries: readonly RunsDirEntry[]): string | null {
+  const parts: string[] = [];
+  for (const e of entries) {
+    const fp = entryFingerprint(runsDir, e);
+    if (fp !== null) parts.push(`${e.name}=${fp}`);
+  }
+  return parts.length === 0 ? null : parts.join("|");
 }

@@ -1,19 +1,16 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, sep } from "node:path";
-import { readArchives } from "../disk/archives.js";
-import { readAttrLog } from "../disk/attr-log.js";
+import { readAttrLog, type AttrLogRead } from "../disk/attr-log.js";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
-import { archivesFingerprint, metaDirFingerprint, statFingerprint } from "../disk/fingerprint.js";
-import { readGroup } from "../disk/group-reader.js";
-import { errorMessage } from "../disk/meta-files.js";
-import { readContainer } from "../disk/move.js";
-import type { Read, ReadIssue, RunRecord } from "../disk/records.js";
-import { readRun } from "../disk/run-reader.js";
+import { entryFingerprint } from "../disk/fingerprint.js";
+import type { ReadIssue, RunRecord } from "../disk/records.js";
 import type { Db } from "./db.js";
 import { refreshGroupStates } from "./group-state.js";
 import { recheckLiveLocks } from "./locks.js";
 import { pidAlive } from "./pid.js";
 import { prepareStatements, type Statements } from "./statements.js";
+import { InProcessReader, WorkerReader, workerScript, type UnitReader } from "./readers.js";
+import type { UnitKind, UnitRead, UnitTask } from "./unit-read.js";
 
 export interface IndexProgress {
   readonly done: number;
@@ -22,6 +19,11 @@ export interface IndexProgress {
 
 export interface IndexOptions {
   readonly runsDir: string;
+  /**
+   * Reader threads for large passes (0: read on this thread). The CLI uses one: reading and
+   * parsing overlap with the SQL writes.
+   */
+  readonly workers?: number;
   /** called after each unit read while work remains */
   readonly onProgress?: (p: IndexProgress) => void;
 }
@@ -38,17 +40,18 @@ export interface IndexStats {
 
 /** When more owners than this changed, current_attrs is rebuilt in one pass instead of per owner. */
 const BULK_ATTRS_THRESHOLD = 2000;
-/** Run metas read concurrently (zip reads are async). */
-const READ_CONCURRENCY = 32;
-
-type UnitKind = "run" | "user" | "move" | "group" | "archives";
+/** Units per batch handed to a reader. */
+const BATCH = 256;
+/** Passes reading fewer units than this stay on the main thread (a thread costs ~30 ms). */
+const WORKER_MIN_UNITS = 2000;
 
 export interface DiskUnit {
   readonly unit: string;
   readonly kind: UnitKind;
   readonly key: string;
   readonly entries: readonly RunsDirEntry[];
-  readonly fingerprint: string;
+  /** null: not taken yet; the reader takes it just before reading */
+  readonly fingerprint: string | null;
 }
 
 /**
@@ -58,9 +61,11 @@ export interface DiskUnit {
  */
 export async function indexRunsDir(db: Db, options: IndexOptions): Promise<IndexStats> {
   const st = prepareStatements(db);
-  const onDisk = listUnits(options.runsDir);
-  const present = new Set(onDisk.map((u) => u.unit));
   const stored = new Map(st.allEntries.raw(true).all() as unknown as [string, string][]);
+  // Into an empty index every unit is read: each is fingerprinted by its reader, just before it
+  // is read, rather than all of them first on this thread.
+  const onDisk = listUnits(options.runsDir, stored.size > 0);
+  const present = new Set(onDisk.map((u) => u.unit));
   const vanished = [...stored.keys()].filter((u) => !present.has(u));
   return applyUnits(db, st, options, onDisk, vanished, (unit) => stored.get(unit));
 }
@@ -93,7 +98,7 @@ async function applyUnits(
 ): Promise<IndexStats> {
   const { runsDir } = options;
   const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
-  const changed = onDisk.filter((u) => stored(u.unit) !== u.fingerprint || withErrors.has(u.unit));
+  const changed = onDisk.filter((u) => u.fingerprint === null || stored(u.unit) !== u.fingerprint || withErrors.has(u.unit));
 
   if (changed.length === 0 && vanished.length === 0) {
     // Nothing to write but pids that may have died since: skip the transaction when none did.
@@ -102,24 +107,27 @@ async function applyUnits(
     return { read: 0, removed: 0, units: onDisk.length, errors: st.countErrors.get()!.n };
   }
   const writer = new UnitWriter(st, runsDir, withErrors);
+  const script = (options.workers ?? 0) > 0 && changed.length >= WORKER_MIN_UNITS ? workerScript() : null;
+  const reader: UnitReader = script ? new WorkerReader(runsDir, script, options.workers!) : new InProcessReader(runsDir);
   db.exec("BEGIN IMMEDIATE");
   try {
     for (const unit of vanished) writer.remove(unit);
+    // Readers run ahead by a few batches; results are applied in order as they arrive.
+    const batches: DiskUnit[][] = [];
+    for (let i = 0; i < changed.length; i += BATCH) batches.push(changed.slice(i, i + BATCH));
+    const inflight: Promise<UnitRead[]>[] = [];
+    let next = 0;
     let done = 0;
-    const report = () => options.onProgress?.({ done, total: changed.length });
-    const runUnits = changed.filter((u) => u.kind === "run");
-    for (let i = 0; i < runUnits.length; i += READ_CONCURRENCY) {
-      const batch = runUnits.slice(i, i + READ_CONCURRENCY);
-      const reads = await Promise.all(batch.map((u) => readRun(runsDir, u.entries)));
-      batch.forEach((u, j) => writer.putRun(u, reads[j]!));
+    const pump = () => {
+      while (inflight.length < 4 && next < batches.length) inflight.push(reader.read(batches[next++]!.map((u) => writer.task(u))));
+    };
+    pump();
+    for (const batch of batches) {
+      const results = await inflight.shift()!;
+      pump();
+      batch.forEach((u, j) => writer.apply(u, results[j]!));
       done += batch.length;
-      report();
-    }
-    for (const u of changed) {
-      if (u.kind === "run") continue;
-      writer.putOther(u);
-      done += 1;
-      if (done % 256 === 0) report();
+      options.onProgress?.({ done, total: changed.length });
     }
     writer.refreshAttrs();
     const died = recheckLiveLocks(db);
@@ -131,6 +139,8 @@ async function applyUnits(
   } catch (err) {
     if (db.inTransaction) db.exec("ROLLBACK");
     throw err;
+  } finally {
+    await reader.close();
   }
   const errors = st.countErrors.get()!.n;
   return { read: changed.length, removed: vanished.length, units: onDisk.length, errors };
@@ -181,8 +191,11 @@ function probeUnits(runsDir: string, units: ReadonlySet<string>): DiskUnit[] {
   return unitsFromNames(runsDir, names);
 }
 
-/** Lists the runs dir once and fingerprints every unit in it. A missing runs dir has no runs. */
-export function listUnits(runsDir: string): DiskUnit[] {
+/**
+ * Lists the runs dir once and fingerprints every unit in it (unless `stat` is false). A missing
+ * runs dir has no runs.
+ */
+export function listUnits(runsDir: string, stat = true): DiskUnit[] {
   let names: string[];
   try {
     names = readdirSync(runsDir);
@@ -191,26 +204,20 @@ export function listUnits(runsDir: string): DiskUnit[] {
     if (code === "ENOENT" || code === "ENOTDIR") return [];
     throw err;
   }
-  return unitsFromNames(runsDir, names);
+  return unitsFromNames(runsDir, names, stat);
 }
 
 /**
  * Groups names into units and fingerprints each, in one pass: a no-change refresh is this loop
  * plus one read of the stored fingerprints, so it avoids per-entry work beyond the stat.
  */
-function unitsFromNames(runsDir: string, names: readonly string[]): DiskUnit[] {
+function unitsFromNames(runsDir: string, names: readonly string[], stat = true): DiskUnit[] {
   const units = new Map<string, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: string[] }>();
   for (const name of names) {
     const e = classifyEntry(name);
     const unit = unitOfEntry(e);
     if (unit === null) continue;
-    const path = `${runsDir}${sep}${name}`;
-    const fp =
-      e.kind === "meta-dir" || e.kind === "legacy-meta-dir"
-        ? metaDirFingerprint(path)
-        : e.kind === "archives"
-          ? archivesFingerprint(path)
-          : statFingerprint(path);
+    const fp = stat ? entryFingerprint(runsDir, e) : "";
     // An entry can vanish between readdir and stat; then it is simply not there.
     if (fp === null) continue;
     const u = units.get(unit);
@@ -227,9 +234,9 @@ function unitsFromNames(runsDir: string, names: readonly string[]): DiskUnit[] {
     if (u.entries.length > 1) {
       // Several meta (or .user) entries for one id: a stable order, the preferred one first.
       const order = u.entries.map((e, i) => [e, u.fps[i]!] as const).sort((a, b) => entryPreference(a[0]) - entryPreference(b[0]));
-      out.push({ unit, kind: u.kind, key: u.key, entries: order.map((x) => x[0]), fingerprint: order.map((x) => x[1]).join("|") });
+      out.push({ unit, kind: u.kind, key: u.key, entries: order.map((x) => x[0]), fingerprint: stat ? order.map((x) => x[1]).join("|") : null });
     } else {
-      out.push({ unit, kind: u.kind, key: u.key, entries: u.entries, fingerprint: u.fps[0]! });
+      out.push({ unit, kind: u.kind, key: u.key, entries: u.entries, fingerprint: stat ? u.fps[0]! : null });
     }
   }
   return out;
@@ -275,42 +282,47 @@ class UnitWriter {
     this.st.deleteEntry.run(unit);
   }
 
-  /** A run that cannot be read for now keeps its last good row; its errors make it read again. */
-  putRun(u: DiskUnit, read: Read<RunRecord>): void {
-    if (read.value) this.st.putRun.run(runRow(read.value));
-    else if (!read.transient) this.st.deleteRun.run(u.key);
-    this.changedRuns.add(u.key);
-    this.finish(u, read.issues);
+  /** What a reader needs for a unit: its entries and the attr-log names already stored. */
+  task(u: DiskUnit): UnitTask {
+    let known: string[] = [];
+    if (u.kind === "user") known = this.st.logNames.all("run", u.key).map((r) => r.log_name);
+    if (u.kind === "group") {
+      const previous = this.st.groupByDir.get(u.key);
+      if (previous) known = this.st.logNames.all("group", previous.id).map((r) => r.log_name);
+    }
+    return { kind: u.kind, key: u.key, entries: u.entries, known, fingerprint: u.fingerprint === null };
   }
 
-  putOther(u: DiskUnit): void {
-    let issues: ReadIssue[] = [];
-    try {
-      switch (u.kind) {
-        case "user":
-          issues = this.putLog("run", u.key, join(this.runsDir, u.entries[0]!.name));
-          break;
-        case "move":
-          this.st.putMove.run(u.key, readContainer(join(this.runsDir, u.entries[0]!.name)));
-          this.changedRuns.add(u.key);
-          break;
-        case "group":
-          issues = this.putGroup(u.key);
-          break;
-        case "archives": {
-          const read = readArchives(join(this.runsDir, ARCHIVES_DIR));
-          this.st.deleteArchives.run();
-          for (const a of read.archives) this.st.putArchive.run(a.id, a.name, a.date, a.deleted ? 1 : 0);
-          issues = read.issues;
-          break;
-        }
-        case "run":
-          break;
-      }
-    } catch (err) {
-      issues = [{ path: join(this.runsDir, u.entries[0]!.name), message: errorMessage(err) }];
+  apply(unit: DiskUnit, r: UnitRead): void {
+    // Gone between listing and reading: nothing to record; the next pass sees it as it is then.
+    if (r.fingerprint === null) return;
+    const u = r.fingerprint === undefined ? unit : { ...unit, fingerprint: r.fingerprint };
+    switch (r.kind) {
+      case "run":
+        // A run that cannot be read for now keeps its last good row; its errors make it read again.
+        if (r.read.value) this.st.putRun.run(runRow(r.read.value));
+        else if (!r.read.transient) this.st.deleteRun.run(u.key);
+        this.changedRuns.add(u.key);
+        this.finish(u, r.read.issues);
+        return;
+      case "user":
+        this.applyLog("run", u.key, r.log);
+        this.finish(u, r.log.issues);
+        return;
+      case "move":
+        if (r.container !== null) this.st.putMove.run(u.key, r.container);
+        this.changedRuns.add(u.key);
+        this.finish(u, r.issues);
+        return;
+      case "group":
+        this.finish(u, this.applyGroup(u, r));
+        return;
+      case "archives":
+        this.st.deleteArchives.run();
+        for (const a of r.archives) this.st.putArchive.run(a.id, a.name, a.date, a.deleted ? 1 : 0);
+        this.finish(u, r.issues);
+        return;
     }
-    this.finish(u, issues);
   }
 
   /** Rebuilds current_attrs for every owner whose log changed (all at once when many did). */
@@ -330,15 +342,21 @@ class UnitWriter {
   private finish(u: DiskUnit, issues: readonly ReadIssue[]): void {
     if (this.hadErrors.has(u.unit)) this.st.deleteErrors.run(u.unit);
     for (const i of issues) this.st.putError.run(u.unit, i.path, i.message);
-    this.st.putEntry.run(u.unit, u.fingerprint);
+    // A unit gone before its reader could fingerprint it gets no entry: the next pass decides.
+    if (u.fingerprint !== null) this.st.putEntry.run(u.unit, u.fingerprint);
   }
 
-  private putGroup(dirName: string): ReadIssue[] {
-    const read = readGroup(this.runsDir, dirName);
-    const group = read.value!;
-    const issues = [...read.issues];
+  private applyGroup(u: DiskUnit, r: Extract<UnitRead, { kind: "group" }>): ReadIssue[] {
+    const dirName = u.key;
+    const group = r.group;
+    const issues = [...r.issues];
+    let log = r.log;
     const previous = this.st.groupByDir.get(dirName);
-    if (previous && previous.id !== group.id) this.dropGroup(dirName);
+    if (previous && previous.id !== group.id) {
+      // Its `id` file changed: the names skipped as known belonged to the old id; read them all.
+      this.dropGroup(dirName);
+      log = readAttrLog(join(this.runsDir, dirName));
+    }
     const holder = this.st.groupById.get(group.id);
     if (holder && holder.dir_name !== dirName) {
       issues.push({ path: join(this.runsDir, dirName), message: `group id ${group.id} is already used by ${holder.dir_name}` });
@@ -346,8 +364,8 @@ class UnitWriter {
     }
     if (!holder) this.st.putGroup.run(group.id, group.name, dirName);
     this.changedGroups.add(group.id);
-    issues.push(...this.putLog("group", group.id, join(this.runsDir, dirName)));
-    return issues;
+    this.applyLog("group", group.id, log);
+    return [...issues, ...log.issues];
   }
 
   private dropGroup(dirName: string): void {
@@ -361,19 +379,17 @@ class UnitWriter {
 
   /**
    * Attr-log files are immutable once written (gage-format §9.1), so only names not yet stored
-   * are read; names gone from disk are dropped. A file that failed to parse is not stored, so it
+   * were read; names gone from disk are dropped. A file that failed to parse is not stored, so it
    * is read again on the next pass (Gage writes entries in place, not atomically).
    */
-  private putLog(kind: "run" | "group", owner: string, dir: string): ReadIssue[] {
+  private applyLog(kind: "run" | "group", owner: string, read: AttrLogRead): void {
     const known = new Set(this.st.logNames.all(kind, owner).map((r) => r.log_name));
-    const read = readAttrLog(dir, known);
     const onDisk = new Set(read.names);
     for (const name of known) if (!onDisk.has(name)) this.st.deleteLog.run(kind, owner, name);
     for (const e of read.entries) {
       this.st.putLog.run(kind, owner, e.name, e.author, JSON.stringify(e.set), JSON.stringify(e.delete));
     }
     if (read.entries.length > 0 || onDisk.size !== known.size) this.markDirty(kind, owner);
-    return read.issues;
   }
 
   private markDirty(kind: string, id: string): void {

@@ -1,7 +1,7 @@
 import type { IndexStats } from "../../index/indexer.js";
 import { locate, type GlobalArgs } from "../context.js";
 import { ProgressBar } from "../print/progress.js";
-import { runIndex } from "../refresh.js";
+import { READER_THREADS, runIndex } from "../refresh.js";
 
 function summary(runsDir: string, s: IndexStats, started: number): string {
   const secs = ((Date.now() - started) / 1000).toFixed(2);
@@ -29,7 +29,7 @@ export async function runReindexCommand(args: GlobalArgs, out: (s: string) => vo
   const { reindex } = await import("../../index/reindex.js");
   const bar = new ProgressBar("reindexing");
   try {
-    const stats = await reindex(ctx.dbPath, { runsDir: ctx.runsDir, onProgress: (p) => bar.update(p.done, p.total) });
+    const stats = await reindex(ctx.dbPath, { runsDir: ctx.runsDir, workers: READER_THREADS, onProgress: (p) => bar.update(p.done, p.total) });
     bar.finish();
     out(summary(ctx.runsDir, stats, started).replace(/^indexed/u, "reindexed"));
   } finally {
