@@ -40,6 +40,7 @@ export function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRe
     encoding: "utf8",
     env: { ...process.env, ...env },
     timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
