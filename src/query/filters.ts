@@ -31,18 +31,22 @@ export function and(parts: readonly Clause[]): Clause {
   return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), params: parts.flatMap((p) => p.params) };
 }
 
-/** `--tag` matches the whole tag text; with `*` it globs, other glob characters stay literal. */
+/**
+ * `--tag` matches the whole tag text; with `*` it globs, other glob characters stay literal.
+ * Written as `id IN (…)` so SQLite starts from the tag's rows in the current_attrs key index
+ * (a few thousand) rather than testing every run or group.
+ */
 export function tagClause(ownerKind: "run" | "group", idColumn: string, tag: string): Clause {
   if (!tag.includes("*")) {
     return {
-      sql: `EXISTS (SELECT 1 FROM current_attrs t WHERE t.owner_kind = ? AND t.owner_id = ${idColumn} AND t.key = ?)`,
-      params: [ownerKind, `tag:${tag}`],
+      sql: `${idColumn} IN (SELECT t.owner_id FROM current_attrs t WHERE t.key = ? AND t.owner_kind = ?)`,
+      params: [`tag:${tag}`, ownerKind],
     };
   }
   const pattern = `tag:${tag.replace(/[[?]/gu, (c) => `[${c}]`)}`;
   return {
-    sql: `EXISTS (SELECT 1 FROM current_attrs t WHERE t.owner_kind = ? AND t.owner_id = ${idColumn} AND t.key >= 'tag:' AND t.key < 'tag;' AND t.key GLOB ?)`,
-    params: [ownerKind, pattern],
+    sql: `${idColumn} IN (SELECT t.owner_id FROM current_attrs t WHERE t.key >= 'tag:' AND t.key < 'tag;' AND t.key GLOB ? AND t.owner_kind = ?)`,
+    params: [pattern, ownerKind],
   };
 }
 
