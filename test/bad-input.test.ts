@@ -1,19 +1,11 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { groupAttrs, logRunAttrs, userDir, writeAttrLog, writeGroup, writeRun, type RunSpec } from "../src/fixtures/gage-writer.js";
-import { cli, cliJson, indexed, us, workspace } from "./helpers.js";
+import { groupAttrs, logRunAttrs, userDir, writeAttrLog, writeGroup, writeRun } from "../src/fixtures/gage-writer.js";
+import { cli, cliJson, finishedRun, indexed, workspace } from "./helpers.js";
 
 const MS = Date.parse("2024-06-20T12:00:00Z");
-const done = (id: string, extra: Partial<RunSpec> = {}): RunSpec => ({
-  id,
-  opref: { ns: "p", name: "train" },
-  staged: us("2024-06-20T10:00:00Z"),
-  started: us("2024-06-20T10:00:01Z"),
-  stopped: us("2024-06-20T10:00:02Z"),
-  exit: 0,
-  ...extra,
-});
+const done = finishedRun;
 
 /** Makes a path unreadable even for root: a directory where a file is expected reads as EISDIR. */
 function makeUnreadable(path: string): void {

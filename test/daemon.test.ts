@@ -2,21 +2,13 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { daemonServing, readDaemonStatus, daemonFiles } from "../src/daemon/state.js";
-import { groupAttrs, logRunAttrs, writeAttrLog, writeGroup, writeRun, type RunSpec } from "../src/fixtures/gage-writer.js";
+import { groupAttrs, logRunAttrs, writeAttrLog, writeGroup, writeRun } from "../src/fixtures/gage-writer.js";
 import { lockPath } from "../src/index/writer-lock.js";
-import { BIN, cli, cliAsync, us, workspace } from "./helpers.js";
+import { BIN, cli, cliAsync, finishedRun, us, workspace } from "./helpers.js";
 
 const MS = Date.parse("2024-06-20T12:00:00Z");
 const runId = (n: number) => `${n.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
-const finished = (id: string, zip = true): RunSpec => ({
-  id,
-  opref: { ns: "p", name: "train" },
-  staged: us("2024-06-20T10:00:00Z"),
-  started: us("2024-06-20T10:00:01Z"),
-  stopped: us("2024-06-20T10:00:02Z"),
-  exit: 0,
-  zip,
-});
+const finished = (id: string, zip = true) => finishedRun(id, { zip });
 
 type Ws = { runsDir: string; dbPath: string };
 const daemons: Ws[] = [];

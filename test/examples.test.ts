@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeExamples, type Examples } from "../src/fixtures/examples.js";
 import { isoFromMicros } from "../src/query/time.js";
+import type { GroupJson } from "../src/query/export.js";
 import { ROOT, cliJson, workspace } from "./helpers.js";
 
 interface RunJson {
@@ -13,17 +14,6 @@ interface RunJson {
   container: string;
   label: string | null;
   tags: string[];
-}
-interface GroupJson {
-  id: string;
-  operation: string | null;
-  started: string | null;
-  status: string;
-  label: string | null;
-  tags: string[];
-  members: string[];
-  inactive_members: string[];
-  missing_members: string[];
 }
 
 function listFiles(dir: string): string[] {

@@ -2,21 +2,13 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { groupAttrs, logRunAttrs, userDir, writeAttrLog, writeGroup, writeRun, type RunSpec } from "../src/fixtures/gage-writer.js";
+import { groupAttrs, logRunAttrs, userDir, writeAttrLog, writeGroup, writeRun } from "../src/fixtures/gage-writer.js";
 import { openDb } from "../src/index/db.js";
-import { BIN, cli, cliAsync, cliJson, tempDir, us, workspace } from "./helpers.js";
+import { BIN, cli, cliAsync, cliJson, finishedRun, tempDir, workspace } from "./helpers.js";
 
 const MS = Date.parse("2024-06-20T12:00:00Z");
 const runId = (n: number) => `${n.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
-const finished = (id: string, exit = 0, zip = true): RunSpec => ({
-  id,
-  opref: { ns: "p", name: "train" },
-  staged: us("2024-06-20T10:00:00Z"),
-  started: us("2024-06-20T10:00:01Z"),
-  stopped: us("2024-06-20T10:00:02Z"),
-  exit,
-  zip,
-});
+const finished = (id: string, exit = 0, zip = true) => finishedRun(id, { exit, zip });
 const OLD = new Date("2001-01-01T00:00:00Z");
 
 type Ws = { runsDir: string; dbPath: string };

@@ -6,6 +6,7 @@ import { afterEach } from "vitest";
 import { openDb, type Db } from "../src/index/db.js";
 import { indexRunsDir, type IndexStats } from "../src/index/indexer.js";
 import { migrate } from "../src/index/migrate.js";
+import type { RunSpec } from "../src/fixtures/gage-writer.js";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const BIN = join(ROOT, "bin", "catalog");
@@ -70,6 +71,19 @@ export async function indexed(runsDir: string, dbPath: string): Promise<{ db: Db
   await migrate(db);
   const stats = await indexRunsDir(db, { runsDir });
   return { db, stats };
+}
+
+/** A run that ran and finished (exit 0 unless told), with its meta as `extra` overrides. */
+export function finishedRun(id: string, extra: Partial<RunSpec> = {}): RunSpec {
+  return {
+    id,
+    opref: { ns: "p", name: "train" },
+    staged: us("2024-06-20T10:00:00Z"),
+    started: us("2024-06-20T10:00:01Z"),
+    stopped: us("2024-06-20T10:00:02Z"),
+    exit: 0,
+    ...extra,
+  };
 }
 
 /** Epoch µs for a UTC ISO time with up to 6 fraction digits, for fixtures. */
