@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { join, sep } from "node:path";
+import { join } from "node:path";
 import { readAttrLog, type AttrLogRead } from "../disk/attr-log.js";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
 import { entryFingerprint } from "../disk/fingerprint.js";
