@@ -3,45 +3,86 @@ import { join, sep } from "node:path";
 import type { RunsDirEntry } from "./entries.js";
 
 /**
- * Identity of a file or dir as of now: inode, size, mtime and ctime. Compared for equality only,
- * never ordered: sync tools (rsync -a, rclone) set mtimes *older* than before, but they cannot
- * set ctime, so any write or re-copy still changes the fingerprint (DESIGN §4). Times are kept to
- * the µs: a bigint stat would give whole ns but costs a fifth more per entry, and a no-change
- * refresh is mostly stats.
- * null when the path is gone.
+ * A fingerprint is a 53-bit hash of what identifies a file or dir as of now: inode, size, mtime
+ * and ctime (µs). Compared for equality only, never ordered: sync tools (rsync -a, rclone) set
+ * mtimes *older* than before, but they cannot set ctime, so any write or re-copy still changes
+ * it (DESIGN §4). A number rather than the text of those fields: a no-change refresh at 100k
+ * runs compares 200k of them, and loading and comparing 200k strings cost more than the stats.
+ * Two changed states hash alike with odds of 2^-53.
  */
-export function statFingerprint(path: string): string | null {
-  let st: Stats | undefined;
+export type Fingerprint = number;
+
+/** Two independent 32-bit FNV-1a lanes, combined into a safe integer. */
+class Hasher {
+  private a = 0x811c9dc5;
+  private b = 0x01000193 ^ 0x5bd1e995;
+
+  num(x: number): this {
+    const lo = x >>> 0;
+    const hi = Math.floor(x / 4294967296) >>> 0;
+    this.word(lo);
+    this.word(hi);
+    return this;
+  }
+
+  str(s: string): this {
+    for (let i = 0; i < s.length; i++) this.word(s.charCodeAt(i));
+    return this.word(0xffff);
+  }
+
+  done(): Fingerprint {
+    return (this.a >>> 0) * 2097152 + ((this.b >>> 0) >>> 11);
+  }
+
+  private word(w: number): this {
+    this.a = Math.imul(this.a ^ w, 0x01000193);
+    this.b = Math.imul(this.b ^ w, 0x5bd1e995) ^ (this.b >>> 15);
+    return this;
+  }
+}
+
+function statOf(path: string): Stats | null {
   try {
-    st = statSync(path, { throwIfNoEntry: false });
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }
-  // Integer µs: formatting integers is much cheaper than formatting floats.
-  return st === undefined ? null : `${st.ino}:${st.size}:${Math.round(st.mtimeMs * 1000)}:${Math.round(st.ctimeMs * 1000)}`;
+}
+
+function addStat(h: Hasher, st: Stats | null): Hasher {
+  if (st === null) return h.num(-1);
+  return h.num(st.ino).num(st.size).num(Math.round(st.mtimeMs * 1000)).num(Math.round(st.ctimeMs * 1000));
+}
+
+/** A file or dir's fingerprint; null when the path is gone. */
+export function statFingerprint(path: string): Fingerprint | null {
+  const st = statOf(path);
+  return st === null ? null : addStat(new Hasher(), st).done();
 }
 
 /** A meta dir changes through new files in it or in `proc/` (lock, exit); both are covered. */
-export function metaDirFingerprint(path: string): string | null {
-  const self = statFingerprint(path);
-  return self === null ? null : `${self}/proc=${statFingerprint(join(path, "proc")) ?? "-"}`;
+function metaDirFingerprint(path: string): Fingerprint | null {
+  const st = statOf(path);
+  return st === null ? null : addStat(addStat(new Hasher(), st), statOf(join(path, "proc"))).done();
 }
 
 /** The archive registry changes through new revision files inside each archive dir. */
-export function archivesFingerprint(path: string): string | null {
-  const self = statFingerprint(path);
-  if (self === null) return null;
-  let names: string[];
+function archivesFingerprint(path: string): Fingerprint | null {
+  const st = statOf(path);
+  if (st === null) return null;
+  const h = addStat(new Hasher(), st);
+  let names: string[] = [];
   try {
     names = readdirSync(path).sort();
   } catch {
-    return self;
+    // unreadable: its own stat stands for it
   }
-  return [self, ...names.map((n) => `${n}=${statFingerprint(join(path, n)) ?? "-"}`)].join("/");
+  for (const n of names) addStat(h.str(n), statOf(join(path, n)));
+  return h.done();
 }
 
 /** The fingerprint of one runs-dir entry, by its kind. */
-export function entryFingerprint(runsDir: string, e: RunsDirEntry): string | null {
+export function entryFingerprint(runsDir: string, e: RunsDirEntry): Fingerprint | null {
   const path = `${runsDir}${sep}${e.name}`;
   switch (e.kind) {
     case "meta-dir":
@@ -54,12 +95,20 @@ export function entryFingerprint(runsDir: string, e: RunsDirEntry): string | nul
   }
 }
 
-/** The fingerprint of a unit: its entries' (in their preference order), or null if all are gone. */
-export function unitFingerprint(runsDir: string, entries: readonly RunsDirEntry[]): string | null {
-  const parts: string[] = [];
+/** Combines the fingerprints of a unit's entries (in their preference order) with their names. */
+export function combineFingerprints(parts: ReadonlyArray<readonly [string, Fingerprint]>): Fingerprint {
+  if (parts.length === 1) return parts[0]![1];
+  const h = new Hasher();
+  for (const [name, fp] of parts) h.str(name).num(fp);
+  return h.done();
+}
+
+/** The fingerprint of a unit, or null if all its entries are gone. */
+export function unitFingerprint(runsDir: string, entries: readonly RunsDirEntry[]): Fingerprint | null {
+  const parts: [string, Fingerprint][] = [];
   for (const e of entries) {
     const fp = entryFingerprint(runsDir, e);
-    if (fp !== null) parts.push(`${e.name}=${fp}`);
+    if (fp !== null) parts.push([e.name, fp]);
   }
-  return parts.length === 0 ? null : parts.join("|");
+  return parts.length === 0 ? null : combineFingerprints(parts);
 }

@@ -17,7 +17,7 @@ export interface CheckReport {
 /** Compares the index with the runs dir without writing anything. */
 export function checkIndex(db: Db, runsDir: string): CheckReport {
   const stored = new Map(
-    (db.prepare("SELECT unit, fingerprint FROM entries").all() as { unit: string; fingerprint: string }[]).map((r) => [r.unit, r.fingerprint]),
+    (db.prepare("SELECT unit, fingerprint FROM entries").all() as { unit: string; fingerprint: number }[]).map((r) => [r.unit, r.fingerprint]),
   );
   const onDisk = listUnits(runsDir);
   const present = new Set(onDisk.map((u) => u.unit));

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readAttrLog, type AttrLogRead } from "../disk/attr-log.js";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
-import { entryFingerprint } from "../disk/fingerprint.js";
+import { combineFingerprints, entryFingerprint, type Fingerprint } from "../disk/fingerprint.js";
 import type { ReadIssue, RunRecord } from "../disk/records.js";
 import type { Db } from "./db.js";
 import { refreshGroupStates } from "./group-state.js";
@@ -51,7 +51,7 @@ export interface DiskUnit {
   readonly key: string;
   readonly entries: readonly RunsDirEntry[];
   /** null: not taken yet; the reader takes it just before reading */
-  readonly fingerprint: string | null;
+  readonly fingerprint: Fingerprint | null;
 }
 
 /**
@@ -61,7 +61,7 @@ export interface DiskUnit {
  */
 export async function indexRunsDir(db: Db, options: IndexOptions): Promise<IndexStats> {
   const st = prepareStatements(db);
-  const stored = new Map(st.allEntries.raw(true).all() as unknown as [string, string][]);
+  const stored = new Map(st.allEntries.raw(true).all() as unknown as [string, Fingerprint][]);
   // Into an empty index every unit is read: each is fingerprinted by its reader, just before it
   // is read, rather than all of them first on this thread.
   const onDisk = listUnits(options.runsDir, stored.size > 0);
@@ -94,7 +94,7 @@ async function applyUnits(
   options: IndexOptions,
   onDisk: readonly DiskUnit[],
   vanished: readonly string[],
-  stored: (unit: string) => string | undefined,
+  stored: (unit: string) => Fingerprint | undefined,
 ): Promise<IndexStats> {
   const { runsDir } = options;
   const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
@@ -212,21 +212,21 @@ export function listUnits(runsDir: string, stat = true): DiskUnit[] {
  * plus one read of the stored fingerprints, so it avoids per-entry work beyond the stat.
  */
 function unitsFromNames(runsDir: string, names: readonly string[], stat = true): DiskUnit[] {
-  const units = new Map<string, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: string[] }>();
+  const units = new Map<string, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[] }>();
   for (const name of names) {
     const e = classifyEntry(name);
     const unit = unitOfEntry(e);
     if (unit === null) continue;
-    const fp = stat ? entryFingerprint(runsDir, e) : "";
+    const fp = stat ? entryFingerprint(runsDir, e) : 0;
     // An entry can vanish between readdir and stat; then it is simply not there.
     if (fp === null) continue;
     const u = units.get(unit);
     if (u) {
       u.entries.push(e);
-      u.fps.push(`${name}=${fp}`);
+      u.fps.push(fp);
     } else {
       const [kind, key] = splitUnit(unit);
-      units.set(unit, { kind, key, entries: [e], fps: [`${name}=${fp}`] });
+      units.set(unit, { kind, key, entries: [e], fps: [fp] });
     }
   }
   const out: DiskUnit[] = [];
@@ -234,7 +234,8 @@ function unitsFromNames(runsDir: string, names: readonly string[], stat = true):
     if (u.entries.length > 1) {
       // Several meta (or .user) entries for one id: a stable order, the preferred one first.
       const order = u.entries.map((e, i) => [e, u.fps[i]!] as const).sort((a, b) => entryPreference(a[0]) - entryPreference(b[0]));
-      out.push({ unit, kind: u.kind, key: u.key, entries: order.map((x) => x[0]), fingerprint: stat ? order.map((x) => x[1]).join("|") : null });
+      const fingerprint = stat ? combineFingerprints(order.map(([e, fp]) => [e.name, fp] as const)) : null;
+      out.push({ unit, kind: u.kind, key: u.key, entries: order.map((x) => x[0]), fingerprint });
     } else {
       out.push({ unit, kind: u.kind, key: u.key, entries: u.entries, fingerprint: stat ? u.fps[0]! : null });
     }

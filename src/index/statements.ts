@@ -3,11 +3,11 @@ import type { Db } from "./db.js";
 
 /** Every write the indexer makes, prepared once per connection. */
 export interface Statements {
-  readonly allEntries: Statement<[], { unit: string; fingerprint: string }>;
-  readonly entry: Statement<[string], { fingerprint: string }>;
+  readonly allEntries: Statement<[], { unit: string; fingerprint: number }>;
+  readonly entry: Statement<[string], { fingerprint: number }>;
   readonly unitsWithErrors: Statement<[], { unit: string }>;
   readonly countErrors: Statement<[], { n: number }>;
-  readonly putEntry: Statement<[string, string]>;
+  readonly putEntry: Statement<[string, number]>;
   readonly deleteEntry: Statement<[string]>;
   readonly putRun: Statement<Record<string, unknown>>;
   readonly deleteRun: Statement<[string]>;

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { readArchives } from "../disk/archives.js";
 import { readAttrLog, type AttrLogRead } from "../disk/attr-log.js";
 import { ARCHIVES_DIR, type RunsDirEntry } from "../disk/entries.js";
-import { unitFingerprint } from "../disk/fingerprint.js";
+import { unitFingerprint, type Fingerprint } from "../disk/fingerprint.js";
 import { readGroup } from "../disk/group-reader.js";
 import { errorMessage } from "../disk/meta-files.js";
 import { readContainer } from "../disk/move.js";
@@ -25,7 +25,7 @@ export interface UnitTask {
 /** What was read of one unit: plain data, so it can cross back from a worker thread. */
 export type UnitRead = UnitContent & {
   /** the fingerprint taken before reading, when the task asked for it (null: gone) */
-  readonly fingerprint?: string | null;
+  readonly fingerprint?: Fingerprint | null;
 };
 
 type UnitContent =
