@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
@@ -114,6 +114,8 @@ export function resolveDbPath(option: string | undefined, runsDir: string, le: L
   } catch {
     // not there yet: the resolved path stands in
   }
+  // node:crypto costs a few ms to load; only a default database path needs it.
+  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
   const digest = createHash("sha256").update(real).digest("hex").slice(0, 32);
   return join(cache, "gage-catalog", `${digest}.sqlite`);
 }
