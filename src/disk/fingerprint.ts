@@ -12,6 +12,11 @@ import type { RunsDirEntry } from "./entries.js";
  */
 export type Fingerprint = number;
 
+/** A 53-bit hash of a unit's name (`run:<id>`, …), from its parts, without building the name. */
+export function unitKeyHash(kind: string, key: string): number {
+  return new Hasher().str(kind).str(key).done();
+}
+
 /** Two independent 32-bit FNV-1a lanes, combined into a safe integer. */
 class Hasher {
   private a = 0x811c9dc5;

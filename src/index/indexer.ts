@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { readAttrLog, type AttrLogRead } from "../disk/attr-log.js";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
-import { combineFingerprints, entryFingerprint, type Fingerprint } from "../disk/fingerprint.js";
+import { combineFingerprints, entryFingerprint, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
 import type { ReadIssue, RunRecord } from "../disk/records.js";
 import type { Db } from "./db.js";
 import { refreshGroupStates } from "./group-state.js";
@@ -47,6 +47,8 @@ const WORKER_MIN_UNITS = 2000;
 
 export interface DiskUnit {
   readonly unit: string;
+  /** unitKeyHash of the unit's name, as stored in entries.unit_key */
+  readonly unitKey: number;
   readonly kind: UnitKind;
   readonly key: string;
   readonly entries: readonly RunsDirEntry[];
@@ -61,13 +63,17 @@ export interface DiskUnit {
  */
 export async function indexRunsDir(db: Db, options: IndexOptions): Promise<IndexStats> {
   const st = prepareStatements(db);
-  const stored = new Map(st.allEntries.raw(true).all() as unknown as [string, Fingerprint][]);
+  // unit_key → fingerprint, all numbers: at 100k runs this is 200k pairs, and loading them as
+  // strings cost more than the stats.
+  const stored = new Map(st.allEntries.raw(true).all() as unknown as [number, Fingerprint][]);
+  const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
+  const errorKeys = new Set([...withErrors].map((u) => unitKeyHash(...splitUnit(u))));
   // Into an empty index every unit is read: each is fingerprinted by its reader, just before it
-  // is read, rather than all of them first on this thread.
-  const onDisk = listUnits(options.runsDir, stored.size > 0);
-  const present = new Set(onDisk.map((u) => u.unit));
-  const vanished = [...stored.keys()].filter((u) => !present.has(u));
-  return applyUnits(db, st, options, onDisk, vanished, (unit) => stored.get(unit));
+  // is read, rather than all of them first on this thread. Otherwise unchanged units are dropped
+  // as they are listed, so only changed ones are ever built.
+  const scan = scanRunsDir(options.runsDir, stored.size > 0, (key, fp) => stored.get(key) === fp && !errorKeys.has(key));
+  const vanished = [...stored.keys()].filter((k) => !scan.present.has(k)).flatMap((k) => st.unitByKey.all(k).map((r) => r.unit));
+  return applyUnits(db, st, options, scan.units, vanished, (unit) => stored.get(unitKeyHash(...splitUnit(unit))), scan.present.size);
 }
 
 /**
@@ -85,7 +91,7 @@ export async function indexEntries(db: Db, options: IndexOptions, entryNames: It
   const present = new Set(onDisk.map((u) => u.unit));
   const stored = (unit: string) => st.entry.get(unit)?.fingerprint;
   const vanished = [...wanted].filter((u) => !present.has(u) && stored(u) !== undefined);
-  return applyUnits(db, st, options, onDisk, vanished, stored);
+  return applyUnits(db, st, options, onDisk, vanished, stored, onDisk.length);
 }
 
 async function applyUnits(
@@ -95,6 +101,7 @@ async function applyUnits(
   onDisk: readonly DiskUnit[],
   vanished: readonly string[],
   stored: (unit: string) => Fingerprint | undefined,
+  unitsOnDisk: number,
 ): Promise<IndexStats> {
   const { runsDir } = options;
   const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
@@ -104,7 +111,7 @@ async function applyUnits(
     // Nothing to write but pids that may have died since: skip the transaction when none did.
     const died = recheckLiveLocks(db);
     if (died.length > 0) db.transaction(() => refreshGroupStates(db, [], died))();
-    return { read: 0, removed: 0, units: onDisk.length, errors: st.countErrors.get()!.n };
+    return { read: 0, removed: 0, units: unitsOnDisk, errors: st.countErrors.get()!.n };
   }
   const writer = new UnitWriter(st, runsDir, withErrors);
   const script = (options.workers ?? 0) > 0 && changed.length >= WORKER_MIN_UNITS ? workerScript() : null;
@@ -143,25 +150,31 @@ async function applyUnits(
     await reader.close();
   }
   const errors = st.countErrors.get()!.n;
-  return { read: changed.length, removed: vanished.length, units: onDisk.length, errors };
+  return { read: changed.length, removed: vanished.length, units: unitsOnDisk, errors };
 }
 
 /** The unit a runs-dir entry belongs to (`run:<id>`, `user:<id>`, …), or null for other names. */
 export function unitOfEntry(entry: string | RunsDirEntry): string | null {
   const e = typeof entry === "string" ? classifyEntry(entry) : entry;
+  const kind = unitKindOf(e);
+  if (kind === null) return null;
+  return kind === "archives" ? "archives" : `${kind}:${kind === "group" ? e.name : e.key}`;
+}
+
+function unitKindOf(e: RunsDirEntry): UnitKind | null {
   switch (e.kind) {
     case "meta-dir":
     case "meta-zip":
     case "legacy-meta-dir":
     case "legacy-meta-zip":
-      return `run:${e.key}`;
+      return "run";
     case "user":
     case "legacy-user":
-      return `user:${e.key}`;
+      return "user";
     case "move":
-      return `move:${e.key}`;
+      return "move";
     case "group":
-      return `group:${e.name}`;
+      return "group";
     case "archives":
       return "archives";
     default:
@@ -188,59 +201,71 @@ function entryNamesOf(unit: string): string[] {
 
 function probeUnits(runsDir: string, units: ReadonlySet<string>): DiskUnit[] {
   const names = [...units].flatMap(entryNamesOf).filter((n) => existsSync(join(runsDir, n)));
-  return unitsFromNames(runsDir, names);
+  return unitsFromNames(runsDir, names).units;
 }
 
-/**
- * Lists the runs dir once and fingerprints every unit in it (unless `stat` is false). A missing
- * runs dir has no runs.
- */
-export function listUnits(runsDir: string, stat = true): DiskUnit[] {
-  let names: string[];
+/** Lists the runs dir once and fingerprints every unit in it. A missing runs dir has no runs. */
+export function listUnits(runsDir: string): DiskUnit[] {
+  return scanRunsDir(runsDir, true, () => false).units;
+}
+
+function readNames(runsDir: string): string[] {
   try {
-    names = readdirSync(runsDir);
+    return readdirSync(runsDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return [];
     throw err;
   }
-  return unitsFromNames(runsDir, names, stat);
+}
+
+function scanRunsDir(runsDir: string, stat: boolean, unchanged: (unitKey: number, fp: Fingerprint) => boolean) {
+  return unitsFromNames(runsDir, readNames(runsDir), stat, unchanged);
 }
 
 /**
- * Groups names into units and fingerprints each, in one pass: a no-change refresh is this loop
- * plus one read of the stored fingerprints, so it avoids per-entry work beyond the stat.
+ * Groups names into units and fingerprints each, in one pass; a unit `unchanged` accepts is
+ * counted as present but not built. A no-change refresh is this loop plus one read of the stored
+ * fingerprints, so it avoids per-entry work beyond the stat.
  */
-function unitsFromNames(runsDir: string, names: readonly string[], stat = true): DiskUnit[] {
-  const units = new Map<string, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[] }>();
+function unitsFromNames(
+  runsDir: string,
+  names: readonly string[],
+  stat = true,
+  unchanged: (unitKey: number, fp: Fingerprint) => boolean = () => false,
+): { units: DiskUnit[]; present: Set<number> } {
+  const units = new Map<number, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[] }>();
   for (const name of names) {
     const e = classifyEntry(name);
-    const unit = unitOfEntry(e);
-    if (unit === null) continue;
+    const kind = unitKindOf(e);
+    if (kind === null) continue;
     const fp = stat ? entryFingerprint(runsDir, e) : 0;
     // An entry can vanish between readdir and stat; then it is simply not there.
     if (fp === null) continue;
-    const u = units.get(unit);
+    const key = kind === "group" ? e.name : e.key;
+    const unitKey = unitKeyHash(kind, key);
+    const u = units.get(unitKey);
     if (u) {
       u.entries.push(e);
       u.fps.push(fp);
     } else {
-      const [kind, key] = splitUnit(unit);
-      units.set(unit, { kind, key, entries: [e], fps: [fp] });
+      units.set(unitKey, { kind, key, entries: [e], fps: [fp] });
     }
   }
   const out: DiskUnit[] = [];
-  for (const [unit, u] of units) {
+  for (const [unitKey, u] of units) {
+    let entries = u.entries;
+    let fingerprint: Fingerprint | null = stat ? u.fps[0]! : null;
     if (u.entries.length > 1) {
       // Several meta (or .user) entries for one id: a stable order, the preferred one first.
       const order = u.entries.map((e, i) => [e, u.fps[i]!] as const).sort((a, b) => entryPreference(a[0]) - entryPreference(b[0]));
-      const fingerprint = stat ? combineFingerprints(order.map(([e, fp]) => [e.name, fp] as const)) : null;
-      out.push({ unit, kind: u.kind, key: u.key, entries: order.map((x) => x[0]), fingerprint });
-    } else {
-      out.push({ unit, kind: u.kind, key: u.key, entries: u.entries, fingerprint: stat ? u.fps[0]! : null });
+      entries = order.map((x) => x[0]);
+      fingerprint = stat ? combineFingerprints(order.map(([e, fp]) => [e.name, fp] as const)) : null;
     }
+    if (fingerprint !== null && unchanged(unitKey, fingerprint)) continue;
+    out.push({ unit: u.kind === "archives" ? "archives" : `${u.kind}:${u.key}`, unitKey, kind: u.kind, key: u.key, entries, fingerprint });
   }
-  return out;
+  return { units: out, present: new Set(units.keys()) };
 }
 
 /** Applies what was read of one unit to the tables, replacing what the unit held before. */
@@ -344,7 +369,7 @@ class UnitWriter {
     if (this.hadErrors.has(u.unit)) this.st.deleteErrors.run(u.unit);
     for (const i of issues) this.st.putError.run(u.unit, i.path, i.message);
     // A unit gone before its reader could fingerprint it gets no entry: the next pass decides.
-    if (u.fingerprint !== null) this.st.putEntry.run(u.unit, u.fingerprint);
+    if (u.fingerprint !== null) this.st.putEntry.run(u.unit, u.unitKey, u.fingerprint);
   }
 
   private applyGroup(u: DiskUnit, r: Extract<UnitRead, { kind: "group" }>): ReadIssue[] {

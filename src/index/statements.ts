@@ -3,11 +3,12 @@ import type { Db } from "./db.js";
 
 /** Every write the indexer makes, prepared once per connection. */
 export interface Statements {
-  readonly allEntries: Statement<[], { unit: string; fingerprint: number }>;
+  readonly allEntries: Statement<[], { unit_key: number; fingerprint: number }>;
+  readonly unitByKey: Statement<[number], { unit: string }>;
   readonly entry: Statement<[string], { fingerprint: number }>;
   readonly unitsWithErrors: Statement<[], { unit: string }>;
   readonly countErrors: Statement<[], { n: number }>;
-  readonly putEntry: Statement<[string, number]>;
+  readonly putEntry: Statement<[string, number, number]>;
   readonly deleteEntry: Statement<[string]>;
   readonly putRun: Statement<Record<string, unknown>>;
   readonly deleteRun: Statement<[string]>;
@@ -35,11 +36,12 @@ export interface Statements {
 
 export function prepareStatements(db: Db): Statements {
   return {
-    allEntries: db.prepare("SELECT unit, fingerprint FROM entries"),
+    allEntries: db.prepare("SELECT unit_key, fingerprint FROM entries"),
+    unitByKey: db.prepare("SELECT unit FROM entries WHERE unit_key = ?"),
     entry: db.prepare("SELECT fingerprint FROM entries WHERE unit = ?"),
     unitsWithErrors: db.prepare("SELECT DISTINCT unit FROM index_errors"),
     countErrors: db.prepare("SELECT count(*) AS n FROM index_errors"),
-    putEntry: db.prepare("INSERT OR REPLACE INTO entries (unit, fingerprint) VALUES (?, ?)"),
+    putEntry: db.prepare("INSERT OR REPLACE INTO entries (unit, unit_key, fingerprint) VALUES (?, ?, ?)"),
     deleteEntry: db.prepare("DELETE FROM entries WHERE unit = ?"),
     putRun: db.prepare(`INSERT OR REPLACE INTO runs (
         id, name, meta_entry, meta_kind, legacy_deleted, opref_schema, op_ns, op_name, op_version,
