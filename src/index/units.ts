@@ -1,0 +1,142 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
+import { combineFingerprints, entryFingerprint, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
+import type { UnitKind } from "./unit-read.js";
+
+/**
+ * A unit is what the indexer reads and fingerprints as one: a run's meta (`run:<id>`), its attr
+ * log (`user:<id>`), its move markers (`move:<id>`), a group dir (`group:<dir>`) or the archive
+ * registry (`archives`).
+ */
+export interface DiskUnit {
+  readonly unit: string;
+  /** unitKeyHash of the unit's name, as stored in entries.unit_key */
+  readonly unitKey: number;
+  readonly kind: UnitKind;
+  readonly key: string;
+  readonly entries: readonly RunsDirEntry[];
+  /** null: not taken yet; the reader takes it just before reading */
+  readonly fingerprint: Fingerprint | null;
+}
+
+/** The unit a runs-dir entry belongs to (`run:<id>`, `user:<id>`, …), or null for other names. */
+export function unitOfEntry(entry: string | RunsDirEntry): string | null {
+  const e = typeof entry === "string" ? classifyEntry(entry) : entry;
+  const kind = unitKindOf(e);
+  if (kind === null) return null;
+  return kind === "archives" ? "archives" : `${kind}:${kind === "group" ? e.name : e.key}`;
+}
+
+function unitKindOf(e: RunsDirEntry): UnitKind | null {
+  switch (e.kind) {
+    case "meta-dir":
+    case "meta-zip":
+    case "legacy-meta-dir":
+    case "legacy-meta-zip":
+      return "run";
+    case "user":
+    case "legacy-user":
+      return "user";
+    case "move":
+      return "move";
+    case "group":
+      return "group";
+    case "archives":
+      return "archives";
+    default:
+      return null;
+  }
+}
+
+/** Every runs-dir name a unit can consist of. */
+function entryNamesOf(unit: string): string[] {
+  const [kind, key] = splitUnit(unit);
+  switch (kind) {
+    case "run":
+      return [`${key}.meta.zip`, `${key}.meta`, `${key}.meta.zip.deleted`, `${key}.meta.deleted`];
+    case "user":
+      return [`${key}.user`, `${key}.user.deleted`];
+    case "move":
+      return [`${key}.move`];
+    case "group":
+      return [key];
+    case "archives":
+      return [ARCHIVES_DIR];
+  }
+}
+
+export function probeUnits(runsDir: string, units: ReadonlySet<string>): DiskUnit[] {
+  const names = [...units].flatMap(entryNamesOf).filter((n) => existsSync(join(runsDir, n)));
+  return unitsFromNames(runsDir, names).units;
+}
+
+/** Lists the runs dir once and fingerprints every unit in it. A missing runs dir has no runs. */
+export function listUnits(runsDir: string): DiskUnit[] {
+  return scanRunsDir(runsDir, true, () => false).units;
+}
+
+function readNames(runsDir: string): string[] {
+  try {
+    return readdirSync(runsDir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return [];
+    throw err;
+  }
+}
+
+export function scanRunsDir(runsDir: string, stat: boolean, unchanged: (unitKey: number, fp: Fingerprint) => boolean) {
+  return unitsFromNames(runsDir, readNames(runsDir), stat, unchanged);
+}
+
+/**
+ * Groups names into units and fingerprints each, in one pass; a unit `unchanged` accepts is
+ * counted as present but not built. A no-change refresh is this loop plus one read of the stored
+ * fingerprints, so it avoids per-entry work beyond the stat.
+ */
+function unitsFromNames(
+  runsDir: string,
+  names: readonly string[],
+  stat = true,
+  unchanged: (unitKey: number, fp: Fingerprint) => boolean = () => false,
+): { units: DiskUnit[]; present: Set<number> } {
+  const units = new Map<number, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[] }>();
+  for (const name of names) {
+    const e = classifyEntry(name);
+    const kind = unitKindOf(e);
+    if (kind === null) continue;
+    const fp = stat ? entryFingerprint(runsDir, e) : 0;
+    // An entry can vanish between readdir and stat; then it is simply not there.
+    if (fp === null) continue;
+    const key = kind === "group" ? e.name : e.key;
+    const unitKey = unitKeyHash(kind, key);
+    const u = units.get(unitKey);
+    if (u) {
+      u.entries.push(e);
+      u.fps.push(fp);
+    } else {
+      units.set(unitKey, { kind, key, entries: [e], fps: [fp] });
+    }
+  }
+  const out: DiskUnit[] = [];
+  for (const [unitKey, u] of units) {
+    let entries = u.entries;
+    let fingerprint: Fingerprint | null = stat ? u.fps[0]! : null;
+    if (u.entries.length > 1) {
+      // Several meta (or .user) entries for one id: a stable order, the preferred one first.
+      const order = u.entries.map((e, i) => [e, u.fps[i]!] as const).sort((a, b) => entryPreference(a[0]) - entryPreference(b[0]));
+      entries = order.map((x) => x[0]);
+      fingerprint = stat ? combineFingerprints(order.map(([e, fp]) => [e.name, fp] as const)) : null;
+    }
+    if (fingerprint !== null && unchanged(unitKey, fingerprint)) continue;
+    out.push({ unit: u.kind === "archives" ? "archives" : `${u.kind}:${u.key}`, unitKey, kind: u.kind, key: u.key, entries, fingerprint });
+  }
+  return { units: out, present: new Set(units.keys()) };
+}
+
+export function splitUnit(unit: string): [UnitKind, string] {
+  const i = unit.indexOf(":");
+  if (i < 0) return [unit as UnitKind, ""];
+  return [unit.slice(0, i) as UnitKind, unit.slice(i + 1)];
+}
