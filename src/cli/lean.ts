@@ -2,6 +2,9 @@ import parse from "yargs-parser";
 import { UsageError } from "../query/filters.js";
 import type { GlobalArgs } from "./context.js";
 import { GLOBAL_OPTIONS, INDEX_OPTIONS, QUERY_OPTIONS, SHOW_OPTIONS } from "./options.js";
+// Static: `query` and `show` are the start-up-critical commands, so they live in the entry chunk.
+import { runQuery } from "./commands/query.js";
+import { runShow } from "./commands/show.js";
 
 type OptionDef = {
   readonly alias?: string;
@@ -37,16 +40,12 @@ export async function runLean(command: string, argv: readonly string[], out: (s:
   const spec = LEAN[command]!;
   const args = parseArgs(argv, { ...GLOBAL_OPTIONS, ...spec.options }, spec.positionals);
   switch (command) {
-    case "query": {
-      const { runQuery } = await import("./commands/query.js");
+    case "query":
       await runQuery(args as never, out);
       return 0;
-    }
-    case "show": {
-      const { runShow } = await import("./commands/show.js");
+    case "show":
       await runShow(args as never, out);
       return 0;
-    }
     case "index": {
       const { runIndexCommand } = await import("./commands/index.js");
       await runIndexCommand(args as never, out);
