@@ -5,7 +5,6 @@ import chokidar, { type FSWatcher } from "chokidar";
 import { indexEntries, type IndexStats } from "../index/indexer.js";
 import { packageRoot } from "../package-root.js";
 import { deadLiveLocks, recheckLiveLocks } from "../index/locks.js";
-import { refreshGroupStates } from "../index/group-state.js";
 import { openDb } from "../index/db.js";
 import { withWriter } from "../index/writer.js";
 import { LockBusyError } from "../index/writer-lock.js";
@@ -210,11 +209,8 @@ export class WatchLoop {
       return;
     }
     await this.withDb(async (db) => {
-      db.transaction(() => {
-        const died = recheckLiveLocks(db);
-        refreshGroupStates(db, [], died);
-        if (died.length > 0) this.o.log(`${died.length} running run(s) found dead: terminated`);
-      })();
+      const died = recheckLiveLocks(db);
+      if (died.length > 0) this.o.log(`${died.length} running run(s) found dead: terminated`);
     }, () => undefined);
   }
 

@@ -92,9 +92,8 @@ async function applyUnits(
   const changed = onDisk.filter((u) => u.fingerprint === null || stored(u.unit) !== u.fingerprint || withErrors.has(u.unit));
 
   if (changed.length === 0 && vanished.length === 0) {
-    // Nothing to write but pids that may have died since: skip the transaction when none did.
-    const died = recheckLiveLocks(db);
-    if (died.length > 0) db.transaction(() => refreshGroupStates(db, [], died))();
+    // Nothing to write but pids that may have died since: no transaction unless one did.
+    recheckLiveLocks(db);
     return { read: 0, removed: 0, units: unitsOnDisk, errors: st.countErrors.get()!.n };
   }
   const writer = new UnitWriter(st, runsDir, withErrors);
@@ -121,8 +120,7 @@ async function applyUnits(
       options.onProgress?.({ done, total: changed.length });
     }
     writer.refreshAttrs();
-    const died = recheckLiveLocks(db);
-    for (const id of died) writer.changedRuns.add(id);
+    recheckLiveLocks(db);
     refreshGroupStates(db, writer.changedGroups, writer.changedRuns);
     st.putMeta.run("runs_dir", runsDir);
     st.putMeta.run("indexed_at", new Date().toISOString());

@@ -1,4 +1,5 @@
 import type { Db } from "./db.js";
+import { refreshGroupStates } from "./group-state.js";
 import { pidAlive } from "./pid.js";
 
 /** Runs stored as running whose lock pid has since died. Reads only. */
@@ -12,8 +13,8 @@ export function deadLiveLocks(db: Db): string[] {
 
 /**
  * Re-checks runs stored as running (a partial index holds only locked runs, so this is cheap).
- * A run whose pid died becomes `terminated`; its lock stays, so Gage agrees. Needs the writer.
- * Returns the runs that died; the groups listing them need refreshGroupStates.
+ * A run whose pid died becomes `terminated`, and so do the summaries of the groups listing it,
+ * in one transaction; its lock stays, so Gage agrees. Needs the writer. Returns the runs that died.
  */
 export function recheckLiveLocks(db: Db): string[] {
   const dead = deadLiveLocks(db);
@@ -21,6 +22,7 @@ export function recheckLiveLocks(db: Db): string[] {
   const update = db.prepare("UPDATE runs SET lock_alive = 0 WHERE id = ?");
   db.transaction(() => {
     for (const id of dead) update.run(id);
+    refreshGroupStates(db, [], dead);
   })();
   return dead;
 }
