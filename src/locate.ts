@@ -26,24 +26,37 @@ export interface LocateEnv {
 
 const processEnv = (): LocateEnv => ({ env: process.env, cwd: process.cwd(), home: homedir() });
 
+/** A runs dir and where it came from, for messages that must say which setting to change. */
+export interface Located {
+  readonly path: string;
+  /** `--runs-dir`, `GAGE_RUNS`, `RUNS_DIR`, `$runs-dir in <file>`, `project <dir>`, `default` */
+  readonly from: string;
+}
+
 /**
  * The runs dir, in the order Gage resolves it (DESIGN §3, gage-format §1): the option, then
  * GAGE_RUNS, RUNS_DIR, the project's `$runs-dir` or `.gage/runs`, else `~/.gage/runs`.
  */
-export function resolveRunsDir(option: string | undefined, le: LocateEnv = processEnv()): string {
+export function locateRunsDir(option: string | undefined, le: LocateEnv = processEnv()): Located {
   const expand = (p: string) => (p === "~" || p.startsWith("~/") ? join(le.home, p.slice(1)) : p);
-  if (option) return resolve(le.cwd, expand(option));
+  if (option) return { path: resolve(le.cwd, expand(option)), from: "--runs-dir" };
   for (const name of ["GAGE_RUNS", "RUNS_DIR"]) {
     const v = le.env[name];
-    if (v) return resolve(le.cwd, expand(v));
+    if (v) return { path: resolve(le.cwd, expand(v)), from: name };
   }
   const project = le.env["PROJECT_DIR"] || findProjectDir(le.cwd);
   if (project) {
     const configured = gageFileRunsDir(project);
-    if (configured) return isAbsolute(configured) ? configured : resolve(le.cwd, project, configured);
-    return resolve(le.cwd, project, ".gage", "runs");
+    if (configured) {
+      return { path: isAbsolute(configured.value) ? configured.value : resolve(le.cwd, project, configured.value), from: `$runs-dir in ${configured.file}` };
+    }
+    return { path: resolve(le.cwd, project, ".gage", "runs"), from: `project ${resolve(le.cwd, project)}` };
   }
-  return join(le.home, ".gage", "runs");
+  return { path: join(le.home, ".gage", "runs"), from: "default" };
+}
+
+export function resolveRunsDir(option: string | undefined, le: LocateEnv = processEnv()): string {
+  return locateRunsDir(option, le).path;
 }
 
 function findProjectDir(start: string): string | null {
@@ -61,7 +74,7 @@ function findProjectDir(start: string): string | null {
  * TOML and YAML are read for a top-level `$runs-dir` line rather than parsed in full; an absolute
  * value replaces the project dir, as in Gage.
  */
-function gageFileRunsDir(project: string): string | null {
+function gageFileRunsDir(project: string): { value: string; file: string } | null {
   for (const name of GAGE_FILES) {
     const path = join(project, name);
     if (!existsSync(path)) continue;
@@ -72,7 +85,7 @@ function gageFileRunsDir(project: string): string | null {
       return null;
     }
     const value = name.endsWith(".json") ? jsonRunsDir(text) : lineRunsDir(text, name.endsWith(".toml"));
-    return value && value !== "" ? value : null;
+    return value && value !== "" ? { value, file: path } : null;
   }
   return null;
 }
@@ -104,9 +117,14 @@ function lineRunsDir(text: string, toml: boolean): string | null {
  * path of the runs dir — never inside the runs dir, which gets synced (DESIGN §3).
  */
 export function resolveDbPath(option: string | undefined, runsDir: string, le: LocateEnv = processEnv()): string {
-  if (option) return resolve(le.cwd, option);
+  return locateDb(option, runsDir, le).path;
+}
+
+/** The database and where its path came from: `--db`, `CATALOG_DB` or `default`. */
+export function locateDb(option: string | undefined, runsDir: string, le: LocateEnv = processEnv()): Located {
+  if (option) return { path: resolve(le.cwd, option), from: "--db" };
   const fromEnv = le.env["CATALOG_DB"];
-  if (fromEnv) return resolve(le.cwd, fromEnv);
+  if (fromEnv) return { path: resolve(le.cwd, fromEnv), from: "CATALOG_DB" };
   const cache = le.env["XDG_CACHE_HOME"] && isAbsolute(le.env["XDG_CACHE_HOME"]) ? le.env["XDG_CACHE_HOME"] : join(le.home, ".cache");
   let real = runsDir;
   try {
@@ -117,5 +135,5 @@ export function resolveDbPath(option: string | undefined, runsDir: string, le: L
   // node:crypto costs a few ms to load; only a default database path needs it.
   const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
   const digest = createHash("sha256").update(real).digest("hex").slice(0, 32);
-  return join(cache, "gage-catalog", `${digest}.sqlite`);
+  return { path: join(cache, "gage-catalog", `${digest}.sqlite`), from: "default" };
 }

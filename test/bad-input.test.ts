@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { groupAttrs, logRunAttrs, userDir, writeAttrLog, writeGroup, writeRun } from "../src/fixtures/gage-writer.js";
@@ -100,10 +100,11 @@ describe("bad input is recorded and the rest is indexed", () => {
     db.close();
   });
 
-  it("a missing runs dir lists no runs", () => {
+  it("a missing runs dir is an error naming it, and creates no database", () => {
     const ws = workspace();
     const r = cli(["query", "--runs-dir", ws.runsDir, "--db", ws.dbPath, "--format", "json"]);
-    expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`catalog: no runs dir at ${ws.runsDir} (from --runs-dir); check the path\n`);
+    expect(existsSync(ws.dbPath)).toBe(false);
   });
 });

@@ -119,16 +119,21 @@ describe("errors", () => {
   it("are one line on stderr with exit 1, or 2 for usage", () => {
     const notFound = run(["show", "zzzz"]);
     expect(notFound.status).toBe(1);
-    expect(notFound.stderr).toBe('catalog: no run or group matches "zzzz"\n');
+    expect(notFound.stderr).toBe('catalog: no run or group matches "zzzz"; `catalog query` lists them with their numbers\n');
     const ambiguous = run(["show", "0"]);
     expect(ambiguous.status).toBe(1);
-    expect(ambiguous.stderr).toMatch(/^catalog: "0" matches \d+: .*\n$/u);
+    const [first, header, ...candidates] = ambiguous.stderr.trimEnd().split("\n");
+    expect(first).toBe('catalog: "0" matches 26 runs; give its number or more of its id');
+    expect(header).toMatch(/^ {2}#\s+name\s+id\s+operation\s+started$/u);
+    expect(candidates).toHaveLength(11); // ten candidates, then "… and 16 more"
+    expect(candidates[0]).toMatch(new RegExp(`^ {2}1\\s+\\w{5}-\\w{5}\\s+${runId(26)}\\s+eval\\s+2024-06-0\\d \\d\\d:\\d\\d$`, "u"));
+    expect(candidates[10]).toBe("  … and 16 more");
     const badStatus = run(["query", "--status", "done"]);
     expect(badStatus.status).toBe(2);
     expect(badStatus.stderr.split("\n")).toHaveLength(2);
     const unknown = run(["query", "--colour", "x"]);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/^catalog: Unknown argument/u);
+    expect(unknown.stderr).toBe("catalog: unknown option --colour for catalog query; see `catalog query --help`\n");
     const noDb = cli(["query", "--no-refresh", "--db", join(tmpdir(), "nope", "x.sqlite"), "--runs-dir", ws.runsDir]);
     expect(noDb.status).toBe(1);
     expect(noDb.stderr).toMatch(/^catalog: no index at .*; run `catalog index` first\n$/u);

@@ -5,7 +5,7 @@ import { parseTolerantJson } from "../src/disk/json.js";
 import { parsePythonInt } from "../src/disk/run-reader.js";
 import { containerFromMarkers } from "../src/disk/move.js";
 import { classifyEntry } from "../src/disk/entries.js";
-import { isoFromMicros, isoFromMillis, parseTimeArg, humanAgo } from "../src/query/time.js";
+import { isoFromMicros, isoFromMillis, parseTimeSpan, humanAgo } from "../src/query/time.js";
 
 describe("opref (gage-format §4.2)", () => {
   it("decodes schema 2 with and without version and legacy schema 1", () => {
@@ -84,12 +84,26 @@ describe("times", () => {
     expect(isoFromMicros(null)).toBeNull();
     expect(isoFromMillis(1715349802123)).toBe("2024-05-10T14:03:22.123000Z");
   });
-  it("parses relative and absolute --since values", () => {
+  it("parses relative and absolute --since/--until values as spans", () => {
     const now = Date.parse("2024-06-20T12:00:00Z");
-    expect(parseTimeArg("2d", now)).toBe((now - 2 * 86400e3) * 1000);
-    expect(parseTimeArg("3h", now)).toBe((now - 3 * 3600e3) * 1000);
-    expect(parseTimeArg("2024-06-01T00:00:00Z", now)).toBe(Date.parse("2024-06-01T00:00:00Z") * 1000);
-    expect(() => parseTimeArg("yesterday", now)).toThrow(/not a time/);
+    const instant = (us: number) => ({ start: us, end: us + 1 });
+    expect(parseTimeSpan("2d", now)).toEqual(instant((now - 2 * 86400e3) * 1000));
+    expect(parseTimeSpan("3h", now)).toEqual(instant((now - 3 * 3600e3) * 1000));
+    expect(parseTimeSpan("2024-06-01T00:00:00Z", now)).toEqual(instant(Date.parse("2024-06-01T00:00:00Z") * 1000));
+    expect(parseTimeSpan("2024-06-01T10:00:00.5+02:00", now)).toEqual(instant(Date.parse("2024-06-01T08:00:00.500Z") * 1000));
+    // a date, today and yesterday are whole local days
+    const day = (y: number, m: number, d: number) => new Date(y, m - 1, d).getTime() * 1000;
+    expect(parseTimeSpan("2024-06-03", now)).toEqual({ start: day(2024, 6, 3), end: day(2024, 6, 4) });
+    const local = new Date(now);
+    const today = day(local.getFullYear(), local.getMonth() + 1, local.getDate());
+    expect(parseTimeSpan("today", now)).toEqual({ start: today, end: day(local.getFullYear(), local.getMonth() + 1, local.getDate() + 1) });
+    expect(parseTimeSpan("yesterday", now).end).toBe(today);
+  });
+  it("refuses times that do not exist", () => {
+    for (const bad of ["2024-13-45", "2024-02-30", "2023-02-29", "2024-06-01T24:00", "2024-06-01T10:60", "June 3", "1", "", "2x"]) {
+      expect(() => parseTimeSpan(bad), bad).toThrow(/is not a time/);
+    }
+    expect(parseTimeSpan("2024-02-29").end - parseTimeSpan("2024-02-29").start).toBeGreaterThan(0);
   });
   it("humanises ages", () => {
     const now = Date.parse("2024-06-20T12:00:00Z");

@@ -1,25 +1,67 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import { checkRunsDir } from "../index/binding.js";
 import { openDb, type Db } from "../index/db.js";
 import { schemaIsCurrent } from "../index/schema.js";
-import { resolveDbPath, resolveRunsDir } from "../locate.js";
-import { CliError } from "./errors.js";
+import { locateDb, locateRunsDir } from "../locate.js";
+import { CliError, explainDbError } from "./errors.js";
 
-export interface GlobalArgs {
+export interface LocationArgs {
   readonly runsDir?: string | undefined;
   readonly db?: string | undefined;
 }
 
+/** A runs dir and its database, each with where its path came from (for messages). */
 export interface Context {
   readonly runsDir: string;
+  readonly runsDirFrom: string;
   readonly dbPath: string;
+  readonly dbFrom: string;
 }
 
-export function locate(args: GlobalArgs): Context {
-  const runsDir = resolveRunsDir(args.runsDir);
-  return { runsDir, dbPath: resolveDbPath(args.db, runsDir) };
+export function locate(args: LocationArgs): Context {
+  const runs = locateRunsDir(args.runsDir);
+  const db = locateDb(args.db, runs.path);
+  return { runsDir: runs.path, runsDirFrom: runs.from, dbPath: db.path, dbFrom: db.from };
 }
 
-/** Opens an existing database read-only; its schema must be current. */
+/** The runs dir must be a directory before anything reads or indexes it. */
+export function requireRunsDir(ctx: Context): void {
+  const st = statSync(ctx.runsDir, { throwIfNoEntry: false });
+  const fix = ctx.runsDirFrom === "--runs-dir" ? "check the path" : `set --runs-dir (or fix ${ctx.runsDirFrom === "default" ? "GAGE_RUNS" : ctx.runsDirFrom})`;
+  if (st === undefined) throw new CliError(`no runs dir at ${ctx.runsDir} (from ${ctx.runsDirFrom}); ${fix}`);
+  if (!st.isDirectory()) throw new CliError(`${ctx.runsDir} (from ${ctx.runsDirFrom}) is not a directory; ${fix}`);
+}
+
+/** The database may be created (its directory too) only at the default location. */
+export function mayCreateDbDir(ctx: Context): boolean {
+  if (ctx.dbFrom === "default") return true;
+  const dir = dirname(ctx.dbPath);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CliError(`no directory ${dir} for the database ${ctx.dbPath} (from ${ctx.dbFrom}); create it first`);
+  }
+  return false;
+}
+
+/** An existing database must be this runs dir's index (a new one becomes it). */
+export function checkExistingDb(ctx: Context): void {
+  if (!existsSync(ctx.dbPath)) return;
+  let db: Db;
+  try {
+    db = openDb(ctx.dbPath, { readonly: true });
+  } catch (err) {
+    throw explainDbError(err, ctx.dbPath);
+  }
+  try {
+    checkRunsDir(db, ctx.dbPath, ctx.runsDir);
+  } catch (err) {
+    throw explainDbError(err, ctx.dbPath);
+  } finally {
+    db.close();
+  }
+}
+
+/** Opens an existing database read-only; its schema must be current and it must index this runs dir. */
 export function openForRead(ctx: Context): Db {
   if (!existsSync(ctx.dbPath)) {
     throw new CliError(`no index at ${ctx.dbPath}; run \`catalog index\` first`);
@@ -28,11 +70,16 @@ export function openForRead(ctx: Context): Db {
   try {
     db = openDb(ctx.dbPath, { readonly: true });
   } catch (err) {
-    throw new CliError(`cannot open ${ctx.dbPath}: ${err instanceof Error ? err.message : String(err)}`);
+    throw explainDbError(err, ctx.dbPath);
   }
-  if (!schemaIsCurrent(db)) {
+  try {
+    if (!schemaIsCurrent(db)) {
+      throw new CliError(`the index at ${ctx.dbPath} is from another catalog version; run \`catalog index\` or \`catalog reindex\``);
+    }
+    checkRunsDir(db, ctx.dbPath, ctx.runsDir);
+  } catch (err) {
     db.close();
-    throw new CliError(`the index at ${ctx.dbPath} is from another catalog version; run \`catalog index\` or \`catalog reindex\``);
+    throw explainDbError(err, ctx.dbPath);
   }
   return db;
 }

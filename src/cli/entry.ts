@@ -1,37 +1,60 @@
-import { exitCodeFor, oneLine } from "./errors.js";
-import { joinDashValues } from "./argv.js";
-import { isLeanCommand, runLean } from "./lean.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { packageRoot } from "../package-root.js";
+import { COMMANDS } from "./commands.js";
+import { CliError, exitCodeFor, oneLine } from "./errors.js";
+import { parseCommandLine } from "./parse.js";
+import type { Io } from "./spec.js";
+
+/** Where a process writes, and what kind of terminal it has (docs/cli.md, "Output"). */
+export function processIo(): Io {
+  const tty = process.stdout.isTTY === true;
+  const fromEnv = Number(process.env["COLUMNS"]);
+  return {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    tty,
+    // A pipe or a file gets whole lines; COLUMNS (set by tests, or exported) fits them anyway.
+    columns: tty ? (process.stdout.columns ?? 80) : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity,
+    color: tty && !process.env["NO_COLOR"],
+  };
+}
 
 /**
- * The `catalog` process. The everyday commands take the lean path (lean.ts); `--help` and the
- * daemon commands load the full yargs CLI. Modules only some commands need are imported lazily.
+ * The `catalog` process: the command line is read against the command table (parse.ts), then
+ * help, the version or the command's handler, imported only now. Returns the exit code.
  */
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
   // `catalog query | head` closes the pipe early: that is not an error.
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code === "EPIPE") process.exit(0);
     throw err;
   });
-  const args = joinDashValues(argv);
-  const command = commandOf(args);
-  if (isLeanCommand(command) && !args.some((a) => a === "--help" || a === "-h" || a === "--version")) {
-    try {
-      return await runLean(command!, args, (s) => void process.stdout.write(s));
-    } catch (err) {
-      process.stderr.write(`catalog: ${oneLine(err)}\n`);
-      return exitCodeFor(err);
+  try {
+    const parsed = parseCommandLine(argv, COMMANDS);
+    switch (parsed.kind) {
+      case "version": {
+        const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
+        io.out(`${pkg.version}\n`);
+        return 0;
+      }
+      case "help": {
+        const { renderHelp } = await import("./help.js");
+        io.out(await renderHelp(COMMANDS, parsed.path, Number.isFinite(io.columns) ? io.columns : 100));
+        io.out("\n");
+        return 0;
+      }
+      case "run": {
+        const handler = await parsed.path[parsed.path.length - 1]!.handler!();
+        // The parser built `args` from this very command's declaration, which is what the
+        // handler's parameter type is derived from (spec.ts ArgsOf); the table cannot say so.
+        const code = await handler(parsed.args as never, io);
+        return code ?? 0;
+      }
     }
+  } catch (err) {
+    io.err(`catalog: ${oneLine(err)}\n`);
+    if (err instanceof CliError) for (const d of err.details) io.err(`${d}\n`);
+    return exitCodeFor(err);
   }
-  const { main } = await import("./main.js");
-  return main(args);
-}
-
-/** The first positional argument, skipping global options and their values. */
-export function commandOf(args: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--runs-dir" || a === "--db") i += 1;
-    else if (!a.startsWith("-")) return a;
-  }
-  return undefined;
 }

@@ -2,21 +2,30 @@ import type { Db } from "../index/db.js";
 import type { IndexStats } from "../index/indexer.js";
 import { withWriter } from "../index/writer.js";
 import { LockBusyError } from "../index/writer-lock.js";
-import { openForRead, type Context } from "./context.js";
-import { ProgressBar } from "./print/progress.js";
 import { daemonServing } from "../daemon/state.js";
+import { mayCreateDbDir, openForRead, requireRunsDir, type Context } from "./context.js";
+import { explainDbError } from "./errors.js";
+import { ProgressBar } from "./print/progress.js";
+
+/** A refresh slower than this on a terminal earns a hint that the daemon makes it instant. */
+const SLOW_REFRESH_MS = 1000;
 
 /**
  * The database a query reads, read-only. Unless the caller opted out (`--no-refresh`) or a live
  * daemon keeps this index fresh, an incremental index runs first; if another indexer holds the
  * database right now, the query answers from it as it is.
  */
-export async function openFresh(ctx: Context, refresh: boolean): Promise<Db> {
+export async function openFresh(ctx: Context, refresh: boolean, hint?: (s: string) => void): Promise<Db> {
   if (refresh && !daemonServing(ctx.dbPath, ctx.runsDir)) {
+    requireRunsDir(ctx);
+    const t0 = Date.now();
     try {
       await runIndex(ctx, "catalog query", 1000);
     } catch (err) {
       if (!(err instanceof LockBusyError)) throw err;
+    }
+    if (hint && Date.now() - t0 > SLOW_REFRESH_MS) {
+      hint(`catalog: indexing first took ${((Date.now() - t0) / 1000).toFixed(1)} s; \`catalog daemon start\` keeps the index fresh so queries answer at once\n`);
     }
   }
   return openForRead(ctx);
@@ -27,19 +36,21 @@ export const READER_THREADS = 2;
 
 /** An incremental index pass under the writer lock, with a progress bar on a terminal. */
 export async function runIndex(ctx: Context, role: string, waitMs?: number): Promise<IndexStats> {
+  requireRunsDir(ctx);
+  const createDir = mayCreateDbDir(ctx);
   // The indexer pulls in the zip reader; only commands that index load it.
   const { indexRunsDir } = await import("../index/indexer.js");
-  return withWriter(
-    ctx.dbPath,
-    role,
-    async (db) => {
+  try {
+    return await withWriter(ctx.dbPath, role, { runsDir: ctx.runsDir, createDir, ...(waitMs === undefined ? {} : { waitMs }) }, async (db) => {
       const bar = new ProgressBar("indexing");
       try {
         return await indexRunsDir(db, { runsDir: ctx.runsDir, workers: READER_THREADS, onProgress: (p) => bar.update(p.done, p.total) });
       } finally {
         bar.finish();
       }
-    },
-    waitMs,
-  );
+    });
+  } catch (err) {
+    if (err instanceof LockBusyError) throw err;
+    throw explainDbError(err, ctx.dbPath);
+  }
 }

@@ -218,7 +218,7 @@ export class WatchLoop {
   private async withDb(fn: (db: import("../index/db.js").Db) => Promise<void>, onBusy: () => void): Promise<boolean> {
     const t0 = Date.now();
     try {
-      await withWriter(this.o.dbPath, ROLE, fn, 0);
+      await withWriter(this.o.dbPath, ROLE, { runsDir: this.o.runsDir, createDir: false, waitMs: 0 }, fn);
     } catch (err) {
       if (err instanceof LockBusyError) {
         onBusy();

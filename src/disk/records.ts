@@ -4,6 +4,8 @@ import type { OpRef } from "./opref.js";
 export interface ReadIssue {
   readonly path: string;
   readonly message: string;
+  /** something Gage itself skips without complaint (a meta dir with an empty opref): a note, not an error */
+  readonly note?: boolean;
 }
 
 /** A meta timestamp file: it may exist yet hold no usable value (gage-format §3.4). */

@@ -37,10 +37,11 @@ export async function readRun(runsDir: string, metaEntries: readonly RunsDirEntr
     const opref = files.get("opref");
     if (opref?.state !== "ok") {
       if (opref?.state === "error") transient = true;
-      skipped.push({
-        path: join(path, "opref"),
-        message: opref?.state === "error" ? `cannot read opref: ${opref.message}` : "no opref: not a run",
-      });
+      skipped.push(
+        opref?.state === "error"
+          ? { path: join(path, "opref"), message: `cannot read opref: ${opref.message}` }
+          : { path: join(path, "opref"), message: "no opref: not a run (Gage skips it too)", note: true },
+      );
       continue;
     }
     return recordFromMeta(entry, path, isZip, files);
@@ -64,9 +65,14 @@ function recordFromMeta(entry: RunsDirEntry, path: string, isZip: boolean, files
     return r !== undefined && r.state !== "absent";
   };
 
+  const oprefText = text("opref") ?? "";
+  if (oprefText.trim() === "") {
+    issues.push({ path: join(path, "opref"), message: "empty opref: not a run (Gage skips it too)", note: true });
+    return { value: null, issues };
+  }
   let opref;
   try {
-    opref = decodeOpRef(text("opref") ?? "");
+    opref = decodeOpRef(oprefText);
   } catch (err) {
     issues.push({ path: join(path, "opref"), message: errorMessage(err) });
     return { value: null, issues };

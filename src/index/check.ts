@@ -9,16 +9,14 @@ export interface CheckReport {
   /** units in the index that are gone from disk */
   readonly gone: string[];
   readonly errors: { unit: string; path: string; message: string }[];
-  /** the runs dir the index was last built from, if it differs from the one checked */
-  readonly otherRunsDir: string | null;
+  /** what Gage itself skips: shown, but the index is fine */
+  readonly notes: { unit: string; path: string; message: string }[];
   readonly units: number;
 }
 
-/** Compares the index with the runs dir without writing anything. */
+/** Compares the index with the runs dir (the one it indexes) without writing anything. */
 export function checkIndex(db: Db, runsDir: string): CheckReport {
-  const stored = new Map(
-    (db.prepare("SELECT unit, fingerprint FROM entries").all() as { unit: string; fingerprint: number }[]).map((r) => [r.unit, r.fingerprint]),
-  );
+  const stored = new Map(db.prepare<[], { unit: string; fingerprint: number }>("SELECT unit, fingerprint FROM entries").all().map((r) => [r.unit, r.fingerprint]));
   const onDisk = listUnits(runsDir);
   const present = new Set(onDisk.map((u) => u.unit));
   const stale: string[] = [];
@@ -29,14 +27,16 @@ export function checkIndex(db: Db, runsDir: string): CheckReport {
     else if (fp !== u.fingerprint) stale.push(u.unit);
   }
   const gone = [...stored.keys()].filter((u) => !present.has(u));
-  const errors = db.prepare("SELECT unit, path, message FROM index_errors ORDER BY path, message").all() as CheckReport["errors"];
-  const meta = db.prepare("SELECT value FROM catalog_meta WHERE key = 'runs_dir'").get() as { value: string } | undefined;
+  const issues = db.prepare<[], { unit: string; path: string; message: string; severity: string }>(
+    "SELECT unit, path, message, severity FROM index_errors ORDER BY path, message",
+  ).all();
+  const strip = ({ unit, path, message }: (typeof issues)[number]) => ({ unit, path, message });
   return {
     stale: stale.sort(),
     notIndexed: notIndexed.sort(),
     gone: gone.sort(),
-    errors,
-    otherRunsDir: meta && meta.value !== runsDir ? meta.value : null,
+    errors: issues.filter((i) => i.severity === "error").map(strip),
+    notes: issues.filter((i) => i.severity === "note").map(strip),
     units: onDisk.length,
   };
 }

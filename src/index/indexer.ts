@@ -33,6 +33,8 @@ export interface IndexStats {
   /** units on disk */
   readonly units: number;
   readonly errors: number;
+  /** what Gage itself skips (see ReadIssue.note) */
+  readonly notes: number;
 }
 
 /** Units per batch handed to a reader. */
@@ -94,7 +96,7 @@ async function applyUnits(
   if (changed.length === 0 && vanished.length === 0) {
     // Nothing to write but pids that may have died since: no transaction unless one did.
     recheckLiveLocks(db);
-    return { read: 0, removed: 0, units: unitsOnDisk, errors: st.countErrors.get()!.n };
+    return { read: 0, removed: 0, units: unitsOnDisk, errors: st.countErrors.get()!.n, notes: st.countNotes.get()!.n };
   }
   const writer = new UnitWriter(st, runsDir, withErrors);
   const script = (options.workers ?? 0) > 0 && changed.length >= WORKER_MIN_UNITS ? workerScript() : null;
@@ -131,6 +133,5 @@ async function applyUnits(
   } finally {
     await reader.close();
   }
-  const errors = st.countErrors.get()!.n;
-  return { read: changed.length, removed: vanished.length, units: unitsOnDisk, errors };
+  return { read: changed.length, removed: vanished.length, units: unitsOnDisk, errors: st.countErrors.get()!.n, notes: st.countNotes.get()!.n };
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
+import { checkRunsDir } from "./binding.js";
 import { openDb } from "./db.js";
 import { indexRunsDir, type IndexOptions, type IndexStats } from "./indexer.js";
 import { migrate } from "./migrate.js";
@@ -17,11 +18,12 @@ const SIDE_FILES = ["-wal", "-shm", "-journal"];
  * is the new file renamed in. Readers open the database read-only, and a read-only connection
  * never deletes the WAL when it closes, so an old reader cannot disturb the new file's WAL.
  */
-export async function reindex(dbPath: string, options: IndexOptions): Promise<IndexStats> {
-  mkdirSync(dirname(dbPath), { recursive: true });
+export async function reindex(dbPath: string, options: IndexOptions, createDir = true): Promise<IndexStats> {
+  if (createDir) mkdirSync(dirname(dbPath), { recursive: true });
   const lock = await acquireWriterLock(dbPath, "catalog reindex");
   const tmp = `${dbPath}.reindex-${process.pid}`;
   try {
+    if (existsSync(dbPath)) checkBinding(dbPath, options.runsDir);
     removeWithSideFiles(tmp);
     const fresh = openDb(tmp, { bulk: true });
     let stats: IndexStats;
@@ -43,6 +45,21 @@ export async function reindex(dbPath: string, options: IndexOptions): Promise<In
     throw err;
   } finally {
     lock.release();
+  }
+}
+
+/** A rebuild replaces the index of the same runs dir only; a broken old file is simply replaced. */
+function checkBinding(dbPath: string, runsDir: string): void {
+  let old;
+  try {
+    old = openDb(dbPath, { readonly: true });
+  } catch {
+    return;
+  }
+  try {
+    checkRunsDir(old, dbPath, runsDir);
+  } finally {
+    old.close();
   }
 }
 

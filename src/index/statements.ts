@@ -8,6 +8,7 @@ export interface Statements {
   readonly entry: Statement<[string], { fingerprint: number }>;
   readonly unitsWithErrors: Statement<[], { unit: string }>;
   readonly countErrors: Statement<[], { n: number }>;
+  readonly countNotes: Statement<[], { n: number }>;
   readonly putEntry: Statement<[string, number, number]>;
   readonly deleteEntry: Statement<[string]>;
   readonly putRun: Statement<Record<string, unknown>>;
@@ -26,7 +27,7 @@ export interface Statements {
   readonly deleteArchives: Statement<[]>;
   readonly putArchive: Statement<[string, string | null, number | null, number]>;
   readonly deleteErrors: Statement<[string]>;
-  readonly putError: Statement<[string, string, string]>;
+  readonly putError: Statement<[string, string, string, "error" | "note"]>;
   readonly clearOwnerAttrs: Statement<[string, string]>;
   readonly fillOwnerAttrs: Statement<[string, string]>;
   readonly clearAllAttrs: Statement<[]>;
@@ -40,7 +41,8 @@ export function prepareStatements(db: Db): Statements {
     unitByKey: db.prepare("SELECT unit FROM entries WHERE unit_key = ?"),
     entry: db.prepare("SELECT fingerprint FROM entries WHERE unit = ?"),
     unitsWithErrors: db.prepare("SELECT DISTINCT unit FROM index_errors"),
-    countErrors: db.prepare("SELECT count(*) AS n FROM index_errors"),
+    countErrors: db.prepare("SELECT count(*) AS n FROM index_errors WHERE severity = 'error'"),
+    countNotes: db.prepare("SELECT count(*) AS n FROM index_errors WHERE severity = 'note'"),
     putEntry: db.prepare("INSERT OR REPLACE INTO entries (unit, unit_key, fingerprint) VALUES (?, ?, ?)"),
     deleteEntry: db.prepare("DELETE FROM entries WHERE unit = ?"),
     putRun: db.prepare(`INSERT OR REPLACE INTO runs (
@@ -68,7 +70,7 @@ export function prepareStatements(db: Db): Statements {
     deleteArchives: db.prepare("DELETE FROM archives"),
     putArchive: db.prepare("INSERT OR REPLACE INTO archives (id, name, date, deleted) VALUES (?, ?, ?, ?)"),
     deleteErrors: db.prepare("DELETE FROM index_errors WHERE unit = ?"),
-    putError: db.prepare("INSERT INTO index_errors (unit, path, message) VALUES (?, ?, ?)"),
+    putError: db.prepare("INSERT INTO index_errors (unit, path, message, severity) VALUES (?, ?, ?, ?)"),
     clearOwnerAttrs: db.prepare("DELETE FROM current_attrs WHERE owner_kind = ? AND owner_id = ?"),
     fillOwnerAttrs: db.prepare(
       "INSERT INTO current_attrs (owner_kind, owner_id, key, value_json) SELECT owner_kind, owner_id, key, value_json FROM attr_replay WHERE owner_kind = ? AND owner_id = ?",

@@ -108,7 +108,7 @@ export class UnitWriter {
 
   private finish(u: DiskUnit, issues: readonly ReadIssue[]): void {
     if (this.hadErrors.has(u.unit)) this.st.deleteErrors.run(u.unit);
-    for (const i of issues) this.st.putError.run(u.unit, i.path, i.message);
+    for (const i of issues) this.st.putError.run(u.unit, i.path, i.message, i.note ? "note" : "error");
     // A unit gone before its reader could fingerprint it gets no entry: the next pass decides.
     if (u.fingerprint !== null) this.st.putEntry.run(u.unit, u.unitKey, u.fingerprint);
   }

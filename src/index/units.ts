@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
 import { combineFingerprints, entryFingerprint, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
@@ -67,22 +67,28 @@ function entryNamesOf(unit: string): string[] {
 }
 
 export function probeUnits(runsDir: string, units: ReadonlySet<string>): DiskUnit[] {
+  // A runs dir gone as a whole (unmounted, renamed) is not every unit in it gone.
+  if (!statSync(runsDir, { throwIfNoEntry: false })?.isDirectory()) readNames(runsDir);
   const names = [...units].flatMap(entryNamesOf).filter((n) => existsSync(join(runsDir, n)));
   return unitsFromNames(runsDir, names).units;
 }
 
-/** Lists the runs dir once and fingerprints every unit in it. A missing runs dir has no runs. */
+/** Lists the runs dir once and fingerprints every unit in it. */
 export function listUnits(runsDir: string): DiskUnit[] {
   return scanRunsDir(runsDir, true, () => false).units;
 }
 
+/**
+ * The runs dir's names. A runs dir that is missing or unreadable is an error, never an empty
+ * one: indexing "no runs" would drop every row of a runs dir that is only unmounted or mistyped.
+ */
 function readNames(runsDir: string): string[] {
   try {
     return readdirSync(runsDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return [];
-    throw err;
+    const why = code === "ENOENT" ? "does not exist" : code === "ENOTDIR" ? "is not a directory" : code === "EACCES" ? "cannot be read (permission denied)" : `cannot be read (${code ?? String(err)})`;
+    throw new Error(`the runs dir ${runsDir} ${why}; nothing was indexed`);
   }
 }
 

@@ -54,20 +54,41 @@ export function inClause(column: string, values: readonly unknown[]): Clause {
   return { sql: `${column} IN (${values.map(() => "?").join(", ")})`, params: [...values] };
 }
 
-/**
- * `[-]field` → an ORDER BY over a fixed set of columns; nulls always last (SQLite puts them last
- * in a descending sort by itself), ties by id in the same direction — so the default newest-first
- * listing walks the (timestamp, id) index backwards and stops at the limit.
- */
-export function orderBy(sort: string | undefined, allowed: Readonly<Record<string, string>>, fallback: string): string {
+/** A listing's order: one column, then id in the same direction; nulls always last. */
+export interface Order<R> {
+  /** the view column, also the row field holding its value */
+  readonly column: keyof R & string;
+  readonly desc: boolean;
+}
+
+/** `[-]field` → the order over a fixed set of columns; anything else is a usage error. */
+export function parseSort<R>(sort: string | undefined, allowed: Readonly<Record<string, keyof R & string>>, fallback: string): Order<R> {
   const spec = sort ?? fallback;
   const desc = spec.startsWith("-");
   const field = desc ? spec.slice(1) : spec;
-  const column = allowed[field];
+  const column = Object.hasOwn(allowed, field) ? allowed[field] : undefined;
   if (column === undefined) {
-    throw new UsageError(`cannot sort by ${JSON.stringify(field)}; use one of: ${Object.keys(allowed).join(", ")}`);
+    throw new UsageError(`cannot sort by ${JSON.stringify(field)}; use one of: ${Object.keys(allowed).join(", ")} (with - for descending)`);
   }
-  return desc ? `${column} DESC, id DESC` : `${column} IS NULL, ${column} ASC, id ASC`;
+  return { column, desc };
+}
+
+/**
+ * ORDER BY for an order. SQLite puts nulls first ascending and last descending, so ascending
+ * sorts put them last explicitly; ties go by id in the same direction, so the default
+ * newest-first listing walks the (timestamp, id) index backwards and stops at the limit.
+ */
+export function orderSql<R>(o: Order<R>): string {
+  return o.desc ? `${o.column} DESC, id DESC` : `${o.column} IS NULL, ${o.column} ASC, id ASC`;
+}
+
+/** Rows that come before the row with this sort value and id, in the order of `orderSql`. */
+export function beforeClause<R>(o: Order<R>, value: unknown, id: string): Clause {
+  const c = o.column;
+  if (value === null || value === undefined) {
+    return { sql: `(${c} IS NOT NULL OR id ${o.desc ? ">" : "<"} ?)`, params: [id] };
+  }
+  return { sql: `(${c} ${o.desc ? ">" : "<"} ? OR (${c} = ? AND id ${o.desc ? ">" : "<"} ?))`, params: [value, value, id] };
 }
 
 /** A problem with what the user asked for (exit code 2). */

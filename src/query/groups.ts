@@ -1,6 +1,7 @@
 import type { Db } from "../index/db.js";
-import { and, inClause, orderBy, tagClause, type Clause, type QueryFilter } from "./filters.js";
-import { countWhere, limitParam, type Page } from "./runs.js";
+import { and, inClause, parseSort, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { viewListing } from "./listing.js";
+import type { Listing } from "./select.js";
 
 export interface GroupRow {
   readonly id: string;
@@ -11,7 +12,7 @@ export interface GroupRow {
   readonly label: string | null;
 }
 
-export const GROUP_SORT_FIELDS: Readonly<Record<string, string>> = {
+export const GROUP_SORT_FIELDS: Readonly<Record<string, keyof GroupRow & string>> = {
   started: "started",
   timestamp: "started",
   id: "id",
@@ -38,20 +39,27 @@ function groupWhere(f: QueryFilter): Clause {
     });
   }
   if (f.since !== undefined) parts.push({ sql: "started >= ?", params: [f.since] });
-  if (f.until !== undefined) parts.push({ sql: "started <= ?", params: [f.until] });
+  if (f.until !== undefined) parts.push({ sql: "started < ?", params: [f.until] });
   return and(parts);
 }
 
-export function queryGroups(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<GroupRow> {
-  const where = groupWhere(f);
-  const rows = db
-    .prepare(`SELECT * FROM group_list WHERE ${where.sql} ORDER BY ${orderBy(sort, GROUP_SORT_FIELDS, "-started")} LIMIT ?`)
-    .all(...where.params, limitParam(limit)) as GroupRow[];
-  return { rows, total: rows.length < limit ? rows.length : countWhere(db, "group_list", where) };
+/** Groups matching the filter in listing order (newest first start unless sorted). */
+export function groupListing(db: Db, f: QueryFilter, sort: string | undefined): Listing<GroupRow> {
+  return viewListing<GroupRow>(db, "group_list", groupWhere(f), parseSort(sort, GROUP_SORT_FIELDS, "-started"));
+}
+
+/** Groups whose id or name starts with `prefix` (an exact id first). */
+export function groupsByPrefix(db: Db, prefix: string): GroupRow[] {
+  const upper = `${prefix}\u{10FFFF}`;
+  return db
+    .prepare<unknown[], GroupRow>(
+      "SELECT * FROM group_list WHERE (id >= ? AND id < ?) OR (name >= ? AND name < ?) ORDER BY id = ? DESC, started DESC, id DESC",
+    )
+    .all(prefix, upper, prefix, upper, prefix);
 }
 
 export function getGroup(db: Db, id: string): GroupRow | undefined {
-  return db.prepare("SELECT * FROM group_list WHERE id = ?").get(id) as GroupRow | undefined;
+  return db.prepare<[string], GroupRow>("SELECT * FROM group_list WHERE id = ?").get(id);
 }
 
 export interface MemberRow {
@@ -64,11 +72,11 @@ export interface MemberRow {
 export function groupMembers(db: Db, groupIds: readonly string[]): MemberRow[] {
   if (groupIds.length === 0) return [];
   return db
-    .prepare(
+    .prepare<[string], MemberRow>(
       `SELECT gm.group_id, gm.run_id, gm.state
          FROM group_members gm LEFT JOIN runs r ON r.id = gm.run_id
         WHERE gm.group_id IN (SELECT value FROM json_each(?))
         ORDER BY gm.group_id, r.started IS NULL, r.started, gm.run_id`,
     )
-    .all(JSON.stringify(groupIds)) as MemberRow[];
+    .all(JSON.stringify(groupIds));
 }

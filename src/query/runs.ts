@@ -1,6 +1,8 @@
 import type { Db } from "../index/db.js";
 import { deadLiveLocks } from "../index/locks.js";
-import { and, inClause, orderBy, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { and, inClause, parseSort, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { viewListing } from "./listing.js";
+import type { Listing } from "./select.js";
 
 export interface RunRow {
   readonly id: string;
@@ -19,7 +21,7 @@ export interface RunRow {
   readonly label: string | null;
 }
 
-export const RUN_SORT_FIELDS: Readonly<Record<string, string>> = {
+export const RUN_SORT_FIELDS: Readonly<Record<string, keyof RunRow & string>> = {
   timestamp: "timestamp",
   started: "started",
   initialized: "initialized",
@@ -39,42 +41,40 @@ function runWhere(f: QueryFilter): Clause {
   if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
   if (f.op !== undefined) parts.push({ sql: "(op_name = ? OR op_ns || ':' || op_name = ?)", params: [f.op, f.op] });
   if (f.since !== undefined) parts.push({ sql: "timestamp >= ?", params: [f.since] });
-  if (f.until !== undefined) parts.push({ sql: "timestamp <= ?", params: [f.until] });
+  if (f.until !== undefined) parts.push({ sql: "timestamp < ?", params: [f.until] });
   if (f.inGroup !== undefined) {
     parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
   }
   return and(parts);
 }
 
-export interface Page<R> {
-  readonly rows: R[];
-  /** how many match in all */
-  readonly total: number;
-}
-
 /**
- * Runs matching the filter, in listing order (newest first by Gage's timestamp unless sorted),
- * at most `limit` of them. Rows stored as running whose pid has died since the index last saw
- * them are shown `terminated` (a read-only query cannot store that; the indexer will).
+ * Runs matching the filter in listing order (newest first by Gage's timestamp unless sorted).
+ * Rows stored as running whose pid has died since the index last saw them are shown
+ * `terminated` (a read-only query cannot store that; the indexer will).
  */
-export function queryRuns(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<RunRow> {
-  const where = runWhere(f);
-  const rows = db
-    .prepare(`SELECT * FROM run_list WHERE ${where.sql} ORDER BY ${orderBy(sort, RUN_SORT_FIELDS, "-timestamp")} LIMIT ?`)
-    .all(...where.params, limitParam(limit)) as RunRow[];
-  const total = rows.length < limit ? rows.length : countWhere(db, "run_list", where);
-  if (!rows.some((r) => r.status === "running")) return { rows, total };
-  const dead = new Set(deadLiveLocks(db));
-  return { rows: rows.map((r) => (dead.has(r.id) ? { ...r, status: "terminated" } : r)), total };
+export function runListing(db: Db, f: QueryFilter, sort: string | undefined): Listing<RunRow> {
+  return viewListing<RunRow>(db, "run_list", runWhere(f), parseSort(sort, RUN_SORT_FIELDS, "-timestamp"), (rows) => fixDeadLocks(db, rows));
 }
 
-/** SQLite's "no limit" is -1. */
-export const limitParam = (limit: number) => (Number.isFinite(limit) ? limit : -1);
+function fixDeadLocks(db: Db, rows: RunRow[]): RunRow[] {
+  if (!rows.some((r) => r.status === "running")) return rows;
+  const dead = new Set(deadLiveLocks(db));
+  return rows.map((r) => (dead.has(r.id) ? { ...r, status: "terminated" } : r));
+}
 
-export function countWhere(db: Db, view: "run_list" | "group_list", where: Clause): number {
-  return (db.prepare(`SELECT count(*) AS n FROM ${view} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+/** Runs in any container whose id or name starts with `prefix` (an exact id first). */
+export function runsByPrefix(db: Db, prefix: string): RunRow[] {
+  const upper = `${prefix}\u{10FFFF}`;
+  const rows = db
+    .prepare<unknown[], RunRow>(
+      "SELECT * FROM run_list WHERE (id >= ? AND id < ?) OR (name >= ? AND name < ?) ORDER BY id = ? DESC, timestamp DESC, id DESC",
+    )
+    .all(prefix, upper, prefix, upper, prefix);
+  return fixDeadLocks(db, rows);
 }
 
 export function getRun(db: Db, id: string): RunRow | undefined {
-  return db.prepare("SELECT * FROM run_list WHERE id = ?").get(id) as RunRow | undefined;
+  const row = db.prepare<[string], RunRow>("SELECT * FROM run_list WHERE id = ?").get(id);
+  return row === undefined ? undefined : fixDeadLocks(db, [row])[0];
 }

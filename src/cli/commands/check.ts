@@ -1,29 +1,34 @@
 import { checkIndex } from "../../index/check.js";
-import { locate, openForRead, type GlobalArgs } from "../context.js";
+import type { CHECK_ARGS } from "../commands.js";
+import { locate, openForRead, requireRunsDir } from "../context.js";
+import { escapeControls } from "../print/text.js";
+import type { ArgsOf, Io } from "../spec.js";
 
 /**
- * `catalog check`: index versus disk, without writing. Returns the exit code: 1 when the index
- * differs from the disk or holds index errors.
+ * `catalog check`: index versus disk, without writing. Exit 1 when the index differs from the
+ * disk or holds errors; notes (what Gage itself skips) are shown but do not fail it.
  */
-export function runCheckCommand(args: GlobalArgs, out: (s: string) => void): number {
-  const ctx = locate(args);
+export function runCheckCommand(a: ArgsOf<typeof CHECK_ARGS>, io: Io): number {
+  const ctx = locate(a);
+  requireRunsDir(ctx);
   const db = openForRead(ctx);
   try {
     const r = checkIndex(db, ctx.runsDir);
-    if (r.otherRunsDir !== null) out(`note: the index was built from ${r.otherRunsDir}\n`);
-    for (const u of r.stale) out(`stale: ${u} changed on disk since it was indexed\n`);
-    for (const u of r.notIndexed) out(`not indexed: ${u}\n`);
-    for (const u of r.gone) out(`gone from disk: ${u}\n`);
-    for (const e of r.errors) out(`index error: ${e.path}: ${e.message}\n`);
+    for (const u of r.stale) io.out(`stale: ${escapeControls(u)} changed on disk since it was indexed\n`);
+    for (const u of r.notIndexed) io.out(`not indexed: ${escapeControls(u)}\n`);
+    for (const u of r.gone) io.out(`gone from disk: ${escapeControls(u)}\n`);
+    for (const e of r.errors) io.out(`index error: ${escapeControls(e.path)}: ${escapeControls(e.message)}\n`);
+    for (const e of r.notes) io.out(`note: ${escapeControls(e.path)}: ${escapeControls(e.message)}\n`);
     const differs = r.stale.length + r.notIndexed.length + r.gone.length;
+    const notes = r.notes.length > 0 ? `; ${r.notes.length} notes (entries Gage itself skips)` : "";
     if (differs === 0 && r.errors.length === 0) {
-      out(`ok: the index matches ${ctx.runsDir} (${r.units} entries)\n`);
+      io.out(`ok: the index matches ${ctx.runsDir} (${r.units} entries)${notes}\n`);
       return 0;
     }
-    out(
-      `${differs === 0 ? "the index matches the disk" : `the index differs from the disk: ${r.stale.length} stale, ${r.notIndexed.length} not indexed, ${r.gone.length} gone`}; ${r.errors.length} index errors\n`,
+    io.out(
+      `${differs === 0 ? "the index matches the disk" : `the index differs from the disk: ${r.stale.length} stale, ${r.notIndexed.length} not indexed, ${r.gone.length} gone`}; ${r.errors.length} index errors${notes}\n`,
     );
-    if (differs > 0) out("run `catalog index` (or `catalog reindex`) to bring it up to date\n");
+    if (differs > 0) io.out("run `catalog index` (or `catalog reindex`) to bring it up to date\n");
     return 1;
   } finally {
     db.close();

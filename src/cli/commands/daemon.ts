@@ -4,18 +4,22 @@ import { dirname, join } from "node:path";
 import { packageRoot } from "../../package-root.js";
 import { daemonFiles, liveDaemonPid, readDaemonStatus, removeDaemonFiles } from "../../daemon/state.js";
 import { pidAlive } from "../../index/pid.js";
-import { locate, type GlobalArgs } from "../context.js";
+import type { DAEMON_START_ARGS, DAEMON_STATUS_ARGS, DAEMON_STOP_ARGS, WATCH_ARGS } from "../commands.js";
+import { checkExistingDb, locate, mayCreateDbDir, requireRunsDir, type Context } from "../context.js";
 import { CliError } from "../errors.js";
+import type { ArgsOf, Io } from "../spec.js";
 
-export interface WatchArgs extends GlobalArgs {
-  sweep: number;
-  lockCheck: number;
+/** What must hold before a daemon may serve a database: the runs dir, and no other runs dir's index. */
+function prepare(ctx: Context): void {
+  requireRunsDir(ctx);
+  if (mayCreateDbDir(ctx)) mkdirSync(dirname(ctx.dbPath), { recursive: true });
+  checkExistingDb(ctx);
 }
 
 /** `catalog watch`: the daemon's loop in the foreground, logging to stderr, until SIGTERM/SIGINT. */
-export async function runWatch(args: WatchArgs): Promise<void> {
+export async function runWatch(args: ArgsOf<typeof WATCH_ARGS>): Promise<void> {
   const ctx = locate(args);
-  mkdirSync(dirname(ctx.dbPath), { recursive: true });
+  prepare(ctx);
   const { WatchLoop, DEFAULT_WATCH_OPTIONS } = await import("../../daemon/watch-loop.js");
   const log = (msg: string) => void process.stderr.write(`${new Date().toISOString()} ${msg}\n`);
   const loop = new WatchLoop({
@@ -44,11 +48,11 @@ export async function runWatch(args: WatchArgs): Promise<void> {
 }
 
 /** `catalog daemon start`: the watch loop as a detached process with its log beside the DB. */
-export async function runDaemonStart(args: WatchArgs, out: (s: string) => void): Promise<void> {
+export async function runDaemonStart(args: ArgsOf<typeof DAEMON_START_ARGS>, io: Io): Promise<void> {
   const ctx = locate(args);
   const running = liveDaemonPid(ctx.dbPath);
-  if (running !== null) throw new CliError(`a daemon (pid ${running}) already serves ${ctx.dbPath}`);
-  mkdirSync(dirname(ctx.dbPath), { recursive: true });
+  if (running !== null) throw new CliError(`a daemon (pid ${running}) already serves ${ctx.dbPath}; \`catalog daemon stop\` stops it`);
+  prepare(ctx);
   const files = daemonFiles(ctx.dbPath);
   const logFd = openSync(files.log, "a");
   const bin = join(packageRoot(), "bin", "catalog");
@@ -66,7 +70,7 @@ export async function runDaemonStart(args: WatchArgs, out: (s: string) => void):
   while (Date.now() < deadline) {
     const status = readDaemonStatus(ctx.dbPath);
     if (status?.pid === pid && status.ready) {
-      out(`daemon started (pid ${pid}) for ${ctx.runsDir}\nlog: ${files.log}\n`);
+      io.out(`daemon started (pid ${pid}) for ${ctx.runsDir}\nlog: ${files.log}\n`);
       return;
     }
     if (!pidAlive(pid)) throw new CliError(`the daemon exited at start: ${lastLogLine(files.log)}`);
@@ -76,12 +80,12 @@ export async function runDaemonStart(args: WatchArgs, out: (s: string) => void):
 }
 
 /** `catalog daemon stop`: SIGTERM, then wait for the current transaction to finish. */
-export async function runDaemonStop(args: GlobalArgs, out: (s: string) => void): Promise<number> {
+export async function runDaemonStop(args: ArgsOf<typeof DAEMON_STOP_ARGS>, io: Io): Promise<number> {
   const ctx = locate(args);
   const pid = liveDaemonPid(ctx.dbPath);
   if (pid === null) {
     removeDaemonFiles(ctx.dbPath);
-    out(`no daemon serves ${ctx.dbPath}\n`);
+    io.out(`no daemon serves ${ctx.dbPath}\n`);
     return 0;
   }
   process.kill(pid, "SIGTERM");
@@ -90,17 +94,17 @@ export async function runDaemonStop(args: GlobalArgs, out: (s: string) => void):
     if (Date.now() > deadline) throw new CliError(`the daemon (pid ${pid}) did not stop within 60 s`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  out(`daemon stopped (pid ${pid})\n`);
+  io.out(`daemon stopped (pid ${pid})\n`);
   return 0;
 }
 
 /** `catalog daemon status`: what the daemon says of itself; exit 1 when none runs. */
-export function runDaemonStatus(args: GlobalArgs, out: (s: string) => void): number {
+export function runDaemonStatus(args: ArgsOf<typeof DAEMON_STATUS_ARGS>, io: Io): number {
   const ctx = locate(args);
   const pid = liveDaemonPid(ctx.dbPath);
   const s = readDaemonStatus(ctx.dbPath);
   if (pid === null || s === null || s.pid !== pid) {
-    out(`not running (db ${ctx.dbPath})\n`);
+    io.out(`not running (db ${ctx.dbPath})\n`);
     return 1;
   }
   const now = Date.now();
@@ -118,7 +122,7 @@ export function runDaemonStatus(args: GlobalArgs, out: (s: string) => void): num
     ["heartbeat", `${duration(now - Date.parse(s.updatedAt))} ago`],
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
-  out(rows.map(([k, v]) => `${(k + ":").padEnd(w + 1)} ${v}`).join("\n") + "\n");
+  io.out(rows.map(([k, v]) => `${(k + ":").padEnd(w + 1)} ${v}`).join("\n") + "\n");
   return 0;
 }
 

@@ -1,141 +1,126 @@
-import type { Argv } from "yargs";
-import { DEFAULT_TABLE_LIMIT, FORMATS, QUERY_OPTIONS, type Format } from "../options.js";
 import type { Db } from "../../index/db.js";
-import { runsToJson, groupsToJson, operationOf } from "../../query/export.js";
-import { STATUSES, UsageError, type QueryFilter, type Status } from "../../query/filters.js";
-export { FORMATS, type Format };
-import { queryGroups, type GroupRow } from "../../query/groups.js";
-import { queryRuns, type Page, type RunRow } from "../../query/runs.js";
-import { humanAgo, isoFromMicros, parseTimeArg } from "../../query/time.js";
-import { locate, type GlobalArgs } from "../context.js";
+import { groupsToJson, operationOf, runsToJson } from "../../query/export.js";
+import type { GroupRow } from "../../query/groups.js";
+import type { RunRow } from "../../query/runs.js";
+import { selectRows, type Listing, type Numbered } from "../../query/select.js";
+import { humanAgo, isoFromMicros } from "../../query/time.js";
+import { DEFAULT_TABLE_LIMIT, type QUERY_ARGS } from "../commands.js";
+import { locate } from "../context.js";
+import { UsageError } from "../errors.js";
+import { openListing, prepareListing, type ListingArgs } from "../listing.js";
 import { renderCsv } from "../print/csv.js";
+import { statusStyle } from "../print/style.js";
 import { renderTable } from "../print/table.js";
-import { resolveArchive, resolveOne } from "../resolve.js";
 import { openFresh } from "../refresh.js";
+import type { ArgsOf, Io } from "../spec.js";
 
-export interface QueryArgs extends GlobalArgs {
-  groups: boolean;
-  tag: string[];
-  label?: string | undefined;
-  status: string[];
-  op?: string | undefined;
-  since?: string | undefined;
-  until?: string | undefined;
-  inGroup?: string | undefined;
-  deleted: boolean;
-  archive?: string | undefined;
-  format: Format;
-  limit?: number | undefined;
-  all: boolean;
-  sort?: string | undefined;
-  fullOp: boolean;
-  refresh: boolean;
-}
+export type QueryArgs = ArgsOf<typeof QUERY_ARGS>;
 
-export function queryOptions<T>(y: Argv<T>) {
-  return y.options(QUERY_OPTIONS);
-}
+const COLUMNS = ["#", "name", "operation", "started", "status", "label"];
 
-export async function runQuery(args: QueryArgs, out: (s: string) => void): Promise<void> {
-  validate(args);
-  const ctx = locate(args);
-  const db = await openFresh(ctx, args.refresh);
+/** `catalog query`: the numbered listing, or the rows SPECs select from it. */
+export async function runQuery(a: QueryArgs, io: Io): Promise<number> {
+  if (a.limit !== undefined && a.all) throw new UsageError("--limit and --all cannot be combined");
+  const req = prepareListing(a);
+  const ctx = locate(a);
+  const db = await openFresh(ctx, a.refresh, io.tty ? io.err : undefined);
   try {
-    const filter = buildFilter(db, args);
-    const limit = args.all ? Infinity : (args.limit ?? (args.format === "table" ? DEFAULT_TABLE_LIMIT : Infinity));
-    if (args.groups) printGroups(db, queryGroups(db, filter, args.sort, limit), args, out);
-    else printRuns(db, queryRuns(db, filter, args.sort, limit), args, out);
+    const l = openListing(db, req, a.sort);
+    const limit = a.all ? Infinity : (a.limit ?? (a.format === "table" ? DEFAULT_TABLE_LIMIT : Infinity));
+    if (l.kind === "run") printPage(db, pageOf(l.listing, a.specs, limit), runView(a), a, io, ctx.runsDir);
+    else printPage(db, pageOf(l.listing, a.specs, limit), GROUP_VIEW, a, io, ctx.runsDir);
+    return 0;
   } finally {
     db.close();
   }
 }
 
-function validate(a: QueryArgs): void {
-  if (a.limit !== undefined && (!Number.isInteger(a.limit) || a.limit < 0)) {
-    throw new UsageError("--limit takes a whole number");
-  }
-  for (const s of a.status) {
-    if (!(STATUSES as readonly string[]).includes(s)) {
-      throw new UsageError(`unknown status ${JSON.stringify(s)}; use one of: ${STATUSES.join(", ")}`);
-    }
-  }
-  if (a.groups && (a.inGroup !== undefined || a.deleted || a.archive !== undefined)) {
-    throw new UsageError("--in-group, --deleted and --archive apply to runs, not to --groups");
-  }
-  if (a.deleted && a.archive !== undefined) throw new UsageError("--deleted and --archive cannot be combined");
+interface Page<R> {
+  readonly rows: Numbered<R>[];
+  /** rows listed (or selected) in all */
+  readonly total: number;
+  readonly selected: boolean;
 }
 
-function buildFilter(db: Db, a: QueryArgs): QueryFilter {
-  const containers = a.deleted ? ["trash", "legacy-deleted"] : a.archive !== undefined ? [resolveArchive(db, a.archive)] : ["active"];
+/** The first `limit` rows of the listing, or of what the specs select from it. */
+function pageOf<R extends RunRow | GroupRow>(listing: Listing<R>, specs: readonly string[], limit: number): Page<R> {
+  if (specs.length > 0) {
+    const picked = selectRows(listing, specs);
+    return { rows: picked.slice(0, limit), total: picked.length, selected: true };
+  }
+  const rows = listing.slice(0, Number.isFinite(limit) ? limit : null).map((row, i) => ({ n: i + 1, row }));
+  return { rows, total: rows.length < limit ? rows.length : listing.count(), selected: false };
+}
+
+/** Why there is nothing to show, instead of a bare header. */
+function emptyMessage(what: "runs" | "groups", a: ListingArgs & { specs: string[] }, runsDir: string): string {
+  if (a.specs.length > 0) return `no ${what} match ${a.specs.join(" ")}`;
+  const filtered = a.tag.length > 0 || a.status.length > 0 || [a.label, a.op, a.since, a.until, a.inGroup].some((v) => v !== undefined);
+  const where = a.deleted ? " in the trash" : a.archive !== undefined ? ` in archive ${a.archive}` : "";
+  if (filtered) return `no ${what}${where} match these filters`;
+  return `no ${what}${where} in ${runsDir}`;
+}
+
+/** How one kind of row is shown: its listing cells and its JSON records. */
+interface RowView<R> {
+  readonly what: "runs" | "groups";
+  readonly json: (db: Db, rows: readonly R[]) => object[];
+  /** name, operation, started (µs), status, label, id */
+  readonly cells: (r: R) => readonly [string | null, string, number | null, string, string | null, string];
+}
+
+function runView(a: QueryArgs): RowView<RunRow> {
+  const op = (r: RunRow) => {
+    const name = operationOf(r, { fullOp: a.fullOp });
+    return r.op_version === null ? name : `${name} v${r.op_version}`;
+  };
   return {
-    tags: a.tag,
-    label: a.label,
-    statuses: a.status as Status[],
-    op: a.op,
-    since: a.since === undefined ? undefined : parseTimeArg(a.since),
-    until: a.until === undefined ? undefined : parseTimeArg(a.until),
-    inGroup: a.inGroup === undefined ? undefined : resolveOne(db, a.inGroup, ["group"]).id,
-    containers,
+    what: "runs",
+    json: (db, rows) => runsToJson(db, rows, { fullOp: a.fullOp }),
+    cells: (r) => [r.name, op(r), r.started, r.status, r.label, r.id],
   };
 }
 
-function opCell(r: RunRow, a: QueryArgs): string {
-  const op = operationOf(r, { fullOp: a.fullOp });
-  return r.op_version === null ? op : `${op} v${r.op_version}`;
-}
+const GROUP_VIEW: RowView<GroupRow> = {
+  what: "groups",
+  json: (db, rows) => groupsToJson(db, rows),
+  cells: (r) => [r.name, r.operation ?? "", r.started, r.status, r.label, r.id],
+};
 
-function printRuns(db: Db, { rows, total }: Page<RunRow>, a: QueryArgs, out: (s: string) => void): void {
+function printPage<R>(db: Db, page: Page<R>, view: RowView<R>, a: QueryArgs, io: Io, runsDir: string): void {
+  const rows = page.rows.map((p) => p.row);
   switch (a.format) {
     case "json":
-      out(JSON.stringify(runsToJson(db, rows, { fullOp: a.fullOp }), null, 2) + "\n");
+      io.out(JSON.stringify(view.json(db, rows), null, 2) + "\n");
       return;
     case "jsonl":
-      for (const r of runsToJson(db, rows, { fullOp: a.fullOp })) out(JSON.stringify(r) + "\n");
+      for (const r of view.json(db, rows)) io.out(JSON.stringify(r) + "\n");
       return;
     case "csv":
-      out(
+      io.out(
         renderCsv(
-          ["#", "name", "operation", "started", "status", "label", "id"],
-          rows.map((r, i) => [i + 1, r.name, opCell(r, a), isoFromMicros(r.started), r.status, r.label, r.id]),
+          [...COLUMNS, "id"],
+          page.rows.map(({ n, row }) => {
+            const [name, op, started, status, label, id] = view.cells(row);
+            return [n, name, op, isoFromMicros(started), status, label, id];
+          }),
         ),
       );
       return;
-    case "table":
-      out(
-        renderTable(
-          ["#", "name", "operation", "started", "status", "label"],
-          rows.map((r, i) => [String(i + 1), (r.name ?? r.id).slice(0, 5), opCell(r, a), humanAgo(r.started), r.status, r.label ?? ""]),
-        ) + "\n",
-      );
-      if (rows.length < total) out(`Showing ${rows.length} of ${total} runs (use --all or --limit)\n`);
+    case "table": {
+      if (page.rows.length === 0) {
+        io.out(`${emptyMessage(view.what, a, runsDir)}\n`);
+        return;
+      }
+      const cells = page.rows.map(({ n, row }) => {
+        const [name, op, started, status, label, id] = view.cells(row);
+        return [String(n), (name ?? id).slice(0, 5), op, humanAgo(started), status, label ?? ""];
+      });
+      io.out(renderTable(COLUMNS, cells, { width: io.columns, gageDrops: true, ...(io.color ? { style: statusStyle } : {}) }) + "\n");
+      if (page.rows.length < page.total) {
+        io.out(`Showing ${page.rows.length} of ${page.total}${page.selected ? " selected" : ""} ${view.what} (use --all or --limit)\n`);
+      }
       return;
-  }
-}
-
-function printGroups(db: Db, { rows, total }: Page<GroupRow>, a: QueryArgs, out: (s: string) => void): void {
-  switch (a.format) {
-    case "json":
-      out(JSON.stringify(groupsToJson(db, rows), null, 2) + "\n");
-      return;
-    case "jsonl":
-      for (const r of groupsToJson(db, rows)) out(JSON.stringify(r) + "\n");
-      return;
-    case "csv":
-      out(
-        renderCsv(
-          ["#", "name", "operation", "started", "status", "label", "id"],
-          rows.map((r, i) => [i + 1, r.name, r.operation, isoFromMicros(r.started), r.status, r.label, r.id]),
-        ),
-      );
-      return;
-    case "table":
-      out(
-        renderTable(
-          ["#", "name", "operation", "started", "status", "label"],
-          rows.map((r, i) => [String(i + 1), (r.name ?? r.id).slice(0, 5), r.operation ?? "", humanAgo(r.started), r.status, r.label ?? ""]),
-        ) + "\n",
-      );
-      if (rows.length < total) out(`Showing ${rows.length} of ${total} groups (use --all or --limit)\n`);
-      return;
+    }
   }
 }

@@ -1,51 +1,80 @@
 import type { Db } from "../../index/db.js";
+import { archiveNames } from "../../query/archives.js";
 import { groupsToJson, runsToJson, type CommentJson, type GroupJson, type RunJson } from "../../query/export.js";
-import { getGroup } from "../../query/groups.js";
-import { getRun } from "../../query/runs.js";
-import { locate, type GlobalArgs } from "../context.js";
+import { groupsByPrefix, type GroupRow } from "../../query/groups.js";
+import { issuesOf } from "../../query/issues.js";
+import { getRun, runsByPrefix, type RunRow } from "../../query/runs.js";
+import { selectRows, type Numbered } from "../../query/select.js";
+import { humanAgo } from "../../query/time.js";
+import type { SHOW_ARGS } from "../commands.js";
+import { locate } from "../context.js";
 import { CliError } from "../errors.js";
+import { ambiguous, openListing, prepareListing, type ListingRequest } from "../listing.js";
+import { colorStatus, statusStyle } from "../print/style.js";
+import { renderTable } from "../print/table.js";
+import { escapeControls, localIso } from "../print/text.js";
 import { openFresh } from "../refresh.js";
-import { resolveOne } from "../resolve.js";
+import type { ArgsOf, Io } from "../spec.js";
 
-export interface ShowArgs extends GlobalArgs {
-  spec: string;
-  format: "text" | "json";
-  refresh: boolean;
-}
+export type ShowArgs = ArgsOf<typeof SHOW_ARGS>;
 
-/** `catalog show ID|NAME-PREFIX`: everything known about one run or group. */
-export async function runShow(args: ShowArgs, out: (s: string) => void): Promise<void> {
-  const db = await openFresh(locate(args), args.refresh);
+type Target = { readonly kind: "run"; readonly row: RunRow } | { readonly kind: "group"; readonly row: GroupRow };
+
+/** `catalog show [SPEC]`: everything known about one run or group. */
+export async function runShow(a: ShowArgs, io: Io): Promise<number> {
+  const req = prepareListing(a);
+  const db = await openFresh(locate(a), a.refresh, io.tty ? io.err : undefined);
   try {
-    const target = resolveOne(db, args.spec);
-    const record = target.kind === "run" ? showRun(db, target.id) : showGroup(db, target.id);
-    const errors = db
-      .prepare("SELECT path, message FROM index_errors WHERE unit IN (?, ?, ?) ORDER BY path")
-      .all(`run:${target.id}`, `user:${target.id}`, `move:${target.id}`) as { path: string; message: string }[];
-    if (args.format === "json") {
-      out(JSON.stringify(record, null, 2) + "\n");
-      return;
+    const target = findTarget(db, req, a.spec ?? "1");
+    if (a.format === "json") {
+      const record = target.kind === "run" ? runsToJson(db, [target.row], { fullOp: true })[0]! : groupsToJson(db, [target.row])[0]!;
+      io.out(JSON.stringify(record, null, 2) + "\n");
+      return 0;
     }
-    out(record.type === "run" ? runText(record) : groupText(record));
-    for (const e of errors) out(`index error: ${e.path}: ${e.message}\n`);
+    io.out(target.kind === "run" ? runText(db, runsToJson(db, [target.row], { fullOp: true })[0]!, io) : groupText(db, groupsToJson(db, [target.row])[0]!, io));
+    for (const i of issuesOf(db, target.kind, target.row.id)) {
+      io.out(`${i.severity === "note" ? "note" : "index error"}: ${escapeControls(i.path)}: ${escapeControls(i.message)}\n`);
+    }
+    return 0;
   } finally {
     db.close();
   }
 }
 
-function showRun(db: Db, id: string): RunJson {
-  const row = getRun(db, id);
-  if (!row) throw new CliError(`run ${id} is not in the index`);
-  return runsToJson(db, [row], { fullOp: true })[0]!;
+/**
+ * The row SPEC picks from the listing (numbers as `catalog query` shows them); an id or name
+ * prefix that is not in the listing is looked for among every run and group, in any container.
+ */
+function findTarget(db: Db, req: ListingRequest, spec: string): Target {
+  const l = openListing(db, req, undefined);
+  const what = l.kind;
+  if (l.kind === "run") {
+    const listed = selectRows(l.listing, [spec]);
+    if (listed.length > 1) throw ambiguous(spec, what, listed);
+    if (listed.length === 1) return { kind: "run", row: listed[0]!.row };
+  } else {
+    const listed = selectRows(l.listing, [spec]);
+    if (listed.length > 1) throw ambiguous(spec, what, listed);
+    if (listed.length === 1) return { kind: "group", row: listed[0]!.row };
+  }
+  const runs = what === "run" ? runsByPrefix(db, spec) : [];
+  const groups = groupsByPrefix(db, spec);
+  const exactRun = runs.find((r) => r.id === spec);
+  if (exactRun) return { kind: "run", row: exactRun };
+  const exactGroup = groups.find((g) => g.id === spec);
+  if (exactGroup) return { kind: "group", row: exactGroup };
+  const all: Numbered<RunRow | GroupRow>[] = [...runs, ...groups].map((row) => ({ n: 0, row }));
+  if (all.length === 1) return runs.length === 1 ? { kind: "run", row: runs[0]! } : { kind: "group", row: groups[0]! };
+  if (all.length > 1) throw ambiguous(spec, runs.length > 0 && groups.length > 0 ? "run" : what, all);
+  throw new CliError(`no ${what === "run" ? "run or group" : "group"} matches ${JSON.stringify(spec)}; \`catalog query${what === "group" ? " -g" : ""}\` lists them with their numbers`);
 }
 
-function showGroup(db: Db, id: string): GroupJson {
-  const row = getGroup(db, id);
-  if (!row) throw new CliError(`group ${id} is not in the index`);
-  return groupsToJson(db, [row])[0]!;
+/** A local time with its zone, and how long ago. */
+function when(iso: string | null): string {
+  if (iso === null) return "";
+  const ms = Date.parse(iso);
+  return `${localIso(ms * 1000)} (${humanAgo(ms * 1000)})`;
 }
-
-const localTime = (iso: string | null) => (iso === null ? "" : new Date(iso).toLocaleString());
 
 function lines(pairs: ReadonlyArray<readonly [string, string]>): string {
   const width = Math.max(...pairs.map(([k]) => k.length));
@@ -55,7 +84,7 @@ function lines(pairs: ReadonlyArray<readonly [string, string]>): string {
 function section(title: string, values: Record<string, unknown>): string {
   const keys = Object.keys(values).sort();
   if (keys.length === 0) return "";
-  return `${title}:\n${keys.map((k) => `  ${k}: ${formatValue(values[k])}`).join("\n")}\n`;
+  return `${title}:\n${keys.map((k) => `  ${escapeControls(k)}: ${escapeControls(formatValue(values[k]))}`).join("\n")}\n`;
 }
 
 /** Summary values show their `value` (gage-format §4.5); everything else as JSON. */
@@ -66,23 +95,32 @@ function formatValue(v: unknown): string {
 
 function comments(list: readonly CommentJson[]): string {
   if (list.length === 0) return "";
-  return `comments:\n${list.map((c) => `  ${localTime(c.timestamp)} ${c.author} (${c.id}): ${c.msg}`).join("\n")}\n`;
+  const timeOf = (c: CommentJson) => (c.timestamp === null ? "" : when(c.timestamp));
+  return `comments:\n${list.map((c) => `  ${timeOf(c)} ${escapeControls(c.author)} (${c.id}): ${escapeControls(c.msg)}`).join("\n")}\n`;
 }
 
-function runText(r: RunJson): string {
+/** `active`, `trash`, or an archive id with the archive's name beside it. */
+function containerText(db: Db, container: string): string {
+  if (container === "active" || container === "trash" || container === "legacy-deleted") return container;
+  const name = archiveNames(db, [container]).get(container);
+  return name === undefined ? `${container} (an unknown archive)` : `${container} (archive ${escapeControls(name)})`;
+}
+
+function runText(db: Db, r: RunJson, io: Io): string {
+  const status = colorStatus(r.status, io.color);
   return (
     lines([
       ["run", r.id],
       ["name", r.name ?? ""],
       ["operation", `${r.operation}${r.op.version === null ? "" : ` v${r.op.version}`}`],
-      ["status", r.exit_code === null ? r.status : `${r.status} (exit ${r.exit_code})`],
-      ["container", r.container],
-      ["label", r.label ?? ""],
-      ["tags", r.tags.join(", ")],
-      ["initialized", localTime(r.initialized)],
-      ["staged", localTime(r.staged)],
-      ["started", localTime(r.started)],
-      ["stopped", localTime(r.stopped)],
+      ["status", r.exit_code === null ? status : `${status} (exit ${r.exit_code})`],
+      ["container", containerText(db, r.container)],
+      ["label", escapeControls(r.label ?? "")],
+      ["tags", escapeControls(r.tags.join(", "))],
+      ["initialized", when(r.initialized)],
+      ["staged", when(r.staged)],
+      ["started", when(r.started)],
+      ["stopped", when(r.stopped)],
       ["groups", r.groups.join(", ")],
     ]) +
     section("config", r.config) +
@@ -92,19 +130,31 @@ function runText(r: RunJson): string {
   );
 }
 
-function groupText(g: GroupJson): string {
-  return (
-    lines([
-      ["group", g.id],
-      ["name", g.name ?? ""],
-      ["operation", g.operation ?? ""],
-      ["started", localTime(g.started)],
-      ["status", g.status],
-      ["label", g.label ?? ""],
-      ["tags", g.tags.join(", ")],
-      ["members", g.members.join(", ")],
-      ["inactive members", g.inactive_members.join(", ")],
-      ["missing members", g.missing_members.join(", ")],
-    ]) + comments(g.comments)
-  );
+function groupText(db: Db, g: GroupJson, io: Io): string {
+  const head = lines([
+    ["group", g.id],
+    ["name", g.name ?? ""],
+    ["operation", g.operation ?? ""],
+    ["started", when(g.started)],
+    ["status", colorStatus(g.status, io.color)],
+    ["label", escapeControls(g.label ?? "")],
+    ["tags", escapeControls(g.tags.join(", "))],
+  ]);
+  const members = g.members.map((id) => getRun(db, id)).filter((r): r is RunRow => r !== undefined);
+  const table =
+    members.length === 0
+      ? "members: none active\n"
+      : `members:\n${renderTable(
+          ["#", "name", "operation", "started", "status", "label"],
+          members.map((r, i) => [String(i + 1), r.name ?? r.id, r.op_version === null ? r.op_name : `${r.op_name} v${r.op_version}`, humanAgo(r.started), r.status, r.label ?? ""]),
+          { width: io.columns, ...(io.color ? { style: statusStyle } : {}) },
+        )
+          .split("\n")
+          .map((l) => `  ${l}`)
+          .join("\n")}\n`;
+  const others = lines([
+    ["inactive members", g.inactive_members.join(", ")],
+    ["missing members", g.missing_members.join(", ")],
+  ]);
+  return head + table + (g.inactive_members.length + g.missing_members.length > 0 ? others : "") + comments(g.comments);
 }

@@ -1,0 +1,251 @@
+/**
+ * The command table: every `catalog` command declared once — options, positionals, a summary,
+ * examples and a handler imported on demand. Parsing, help and completion derive from it
+ * (parse.ts, help.ts, completion.ts); nothing else lists commands or options. Each command's
+ * options and positionals stand apart as `<NAME>_ARGS`, the type its handler's arguments are
+ * derived from (spec.ts ArgsOf).
+ */
+import { STATUSES } from "../query/filters.js";
+import type { ArgsSpec, CommandSpec, Handler, Options } from "./spec.js";
+
+export const FORMATS = ["table", "json", "jsonl", "csv"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Table rows shown when no `--limit`/`--all` is given (machine formats print everything). */
+export const DEFAULT_TABLE_LIMIT = 20;
+
+/** Fields `--sort` takes, runs and groups alike (groups sort `timestamp` as `started`). */
+export const SORT_FIELDS = ["timestamp", "started", "initialized", "staged", "stopped", "id", "name", "operation", "status", "label"] as const;
+
+/** Where the index is: every command takes these. */
+export const LOCATION_OPTIONS = {
+  "runs-dir": {
+    type: "string",
+    placeholder: "DIR",
+    describe: "Gage runs dir (default: GAGE_RUNS, RUNS_DIR, the project's .gage/runs, ~/.gage/runs)",
+  },
+  db: { type: "string", placeholder: "PATH", describe: "catalog database (default: CATALOG_DB, else one per runs dir in ~/.cache/gage-catalog)" },
+} as const satisfies Options;
+
+/** What makes up the listing that rows are numbered in (Gage's selection, docs/cli.md). */
+export const LISTING_OPTIONS = {
+  groups: { alias: "g", type: "boolean", default: false, describe: "run groups instead of runs" },
+  tag: { type: "string", array: true, placeholder: "TAG", describe: "has this tag (repeatable: all must match; * globs)" },
+  label: { type: "string", placeholder: "TEXT", describe: "label contains this text (case-sensitive)" },
+  status: { type: "string", array: true, choices: STATUSES, placeholder: "STATUS", describe: "status is one of these (repeatable)" },
+  op: { type: "string", placeholder: "NAME", describe: "operation name, or ns:name" },
+  since: { type: "string", placeholder: "WHEN", describe: "started at or after: 2d, 3h, 30m, 1w, today, yesterday, 2024-06-01, an ISO time" },
+  until: { type: "string", placeholder: "WHEN", describe: "started at or before; a date includes that whole day" },
+  "in-group": { type: "string", placeholder: "GROUP", describe: "runs listed by this group: its number in `catalog query -g`, or an id or name prefix" },
+  deleted: { alias: "d", type: "boolean", default: false, describe: "runs in the trash" },
+  archive: { alias: "A", type: "string", placeholder: "NAME", describe: "runs in this archive (name or id)" },
+} as const satisfies Options;
+
+const REFRESH_OPTIONS = {
+  refresh: { type: "boolean", default: true, describe: "bring the index up to date first (--no-refresh: answer from it as it is)" },
+} as const satisfies Options;
+
+const WATCH_OPTIONS = {
+  sweep: { type: "number", default: 30, min: 0.1, placeholder: "SECONDS", describe: "seconds between full stat sweeps" },
+  "lock-check": { type: "number", default: 2, min: 0.1, placeholder: "SECONDS", describe: "seconds between pid checks of running runs" },
+} as const satisfies Options;
+
+const SPECS = {
+  name: "specs",
+  variadic: true,
+  describe: "runs to show: a listing number (1), a slice (2:4, :3, -2:), or an id or name prefix",
+} as const;
+
+export const QUERY_ARGS = {
+  positionals: [SPECS],
+  options: {
+    ...LISTING_OPTIONS,
+    format: { alias: "f", type: "string", choices: FORMATS, default: "table", placeholder: "FORMAT", describe: "output format" },
+    limit: { alias: "n", type: "integer", min: 1, placeholder: "N", describe: `show at most N rows (table default ${DEFAULT_TABLE_LIMIT})` },
+    all: { alias: "a", type: "boolean", default: false, describe: "show every row" },
+    sort: { type: "string", placeholder: "[-]FIELD", describe: `sort by FIELD, descending with '-': ${SORT_FIELDS.join(", ")} (default -timestamp)` },
+    "full-op": { type: "boolean", default: false, describe: "show operations as ns:name" },
+    ...REFRESH_OPTIONS,
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const QUERY = {
+  name: "query",
+  aliases: ["list", "ls"],
+  summary: "list runs (or run groups with -g), newest first",
+  description:
+    "Rows are numbered 1..N in listing order after the filters; those numbers, slices and id or name prefixes select rows, which keep their numbers (as in `gage list`).",
+  examples: [
+    ["catalog query", "the 20 newest runs"],
+    ["catalog query -g --tag color=green", "run groups tagged color=green"],
+    ["catalog query 1:5 --status error --format json", "the five newest failed runs, as JSON"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/query.js").then((m) => m.runQuery),
+  ...QUERY_ARGS,
+} as const satisfies CommandSpec;
+
+export const SHOW_ARGS = {
+  positionals: [{ name: "spec", describe: "a listing number, an id or a name prefix (default: 1)" }],
+  options: {
+    ...LISTING_OPTIONS,
+    format: { alias: "f", type: "string", choices: ["text", "json"], default: "text", placeholder: "FORMAT", describe: "output format" },
+    ...REFRESH_OPTIONS,
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const SHOW = {
+  name: "show",
+  summary: "everything known about one run or group",
+  description:
+    "SPEC is a listing number (as `catalog query` numbers rows with the same filters), an id or a name prefix; without SPEC, the newest run. An id or prefix not in the listing is looked up among every run and group.",
+  examples: [
+    ["catalog show", "the newest run"],
+    ["catalog show 3", "run 3 of `catalog query`"],
+    ["catalog show -g 1 --format json", "the newest group, as JSON"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/show.js").then((m) => m.runShow),
+  ...SHOW_ARGS,
+} as const satisfies CommandSpec;
+
+export const INDEX_ARGS = {
+  options: {
+    format: { alias: "f", type: "string", choices: ["text", "json"], default: "text", placeholder: "FORMAT", describe: "format of the summary line" },
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const INDEX = {
+  name: "index",
+  summary: "bring the index up to date with the runs dir (incremental)",
+  examples: [
+    ["catalog index", "index the runs dir Gage would use here"],
+    ["catalog index --runs-dir ~/proj/.gage/runs", "index another runs dir (into its own database)"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/index.js").then((m) => m.runIndexCommand),
+  ...INDEX_ARGS,
+} as const satisfies CommandSpec;
+
+export const REINDEX_ARGS = {
+  options: { ...LOCATION_OPTIONS },
+} as const satisfies ArgsSpec;
+
+export const REINDEX = {
+  name: "reindex",
+  summary: "rebuild the index from the files and swap it in atomically",
+  description: "Queries running meanwhile keep answering from the old index. Use it after a large sync.",
+  examples: [
+    ["catalog reindex", "rebuild after rsync brought in thousands of runs"],
+    ["catalog reindex --db /tmp/runs.sqlite", "rebuild a database kept elsewhere"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/index.js").then((m) => m.runReindexCommand),
+  ...REINDEX_ARGS,
+} as const satisfies CommandSpec;
+
+export const CHECK_ARGS = {
+  options: { ...LOCATION_OPTIONS },
+} as const satisfies ArgsSpec;
+
+export const CHECK = {
+  name: "check",
+  summary: "compare the index with the runs dir; list index errors and notes",
+  description: "Exits 1 when the index is stale or holds errors; notes (entries Gage itself skips) do not fail it.",
+  examples: [
+    ["catalog check", "is the index current, and what could not be read?"],
+    ["catalog check || catalog index", "index when the check fails"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/check.js").then((m) => m.runCheckCommand),
+  ...CHECK_ARGS,
+} as const satisfies CommandSpec;
+
+export const WATCH_ARGS = {
+  options: { ...WATCH_OPTIONS, ...LOCATION_OPTIONS },
+} as const satisfies ArgsSpec;
+
+export const WATCH = {
+  name: "watch",
+  summary: "keep the index fresh in the foreground (the daemon's loop)",
+  examples: [
+    ["catalog watch", "watch until Ctrl-C"],
+    ["catalog watch --sweep 10", "with a full sweep every 10 seconds"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/daemon.js").then((m) => m.runWatch),
+  ...WATCH_ARGS,
+} as const satisfies CommandSpec;
+
+export const DAEMON_START_ARGS = {
+  options: { ...WATCH_OPTIONS, ...LOCATION_OPTIONS },
+} as const satisfies ArgsSpec;
+
+export const DAEMON_START = {
+  name: "start",
+  summary: "start the background indexer for this runs dir",
+  examples: [
+    ["catalog daemon start", "queries then answer at once, without indexing first"],
+    ["catalog daemon start --runs-dir ~/proj/.gage/runs", "for another runs dir"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/daemon.js").then((m) => m.runDaemonStart),
+  ...DAEMON_START_ARGS,
+} as const satisfies CommandSpec;
+
+export const DAEMON_STOP_ARGS = {
+  options: { ...LOCATION_OPTIONS },
+} as const satisfies ArgsSpec;
+
+export const DAEMON_STOP = {
+  name: "stop",
+  summary: "stop the background indexer (it finishes its current pass)",
+  examples: [["catalog daemon stop", "stop the daemon of this runs dir's database"]],
+  handler: (): Promise<Handler<never>> => import("./commands/daemon.js").then((m) => m.runDaemonStop),
+  ...DAEMON_STOP_ARGS,
+} as const satisfies CommandSpec;
+
+export const DAEMON_STATUS_ARGS = {
+  options: { ...LOCATION_OPTIONS },
+} as const satisfies ArgsSpec;
+
+export const DAEMON_STATUS = {
+  name: "status",
+  summary: "what the background indexer is doing (exit 1 when none runs)",
+  examples: [["catalog daemon status", "pid, watches, last change, lag"]],
+  handler: (): Promise<Handler<never>> => import("./commands/daemon.js").then((m) => m.runDaemonStatus),
+  ...DAEMON_STATUS_ARGS,
+} as const satisfies CommandSpec;
+
+export const DAEMON = {
+  name: "daemon",
+  summary: "start, stop or ask the background indexer",
+  subcommands: [DAEMON_START, DAEMON_STOP, DAEMON_STATUS],
+  examples: [
+    ["catalog daemon start", "start it"],
+    ["catalog daemon status", "ask it"],
+  ],
+} as const satisfies CommandSpec;
+
+export const COMPLETION_ARGS = {
+  positionals: [{ name: "shell", describe: "bash (default) or zsh" }],
+} as const satisfies ArgsSpec;
+
+export const COMPLETION = {
+  name: "completion",
+  summary: "print a bash or zsh completion script",
+  examples: [
+    ["source <(catalog completion)", "complete catalog commands in this bash"],
+    ["catalog completion zsh > ~/.zfunc/_catalog", "for zsh"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./completion.js").then((m) => m.runCompletion),
+  ...COMPLETION_ARGS,
+} as const satisfies CommandSpec;
+
+export const HELP = {
+  name: "help",
+  summary: "help on a command",
+  positionals: [{ name: "command", variadic: true, describe: "the command (and subcommand)" }],
+  examples: [
+    ["catalog help query", "options of query"],
+    ["catalog help daemon start", "options of daemon start"],
+  ],
+} as const satisfies CommandSpec;
+
+export const COMMANDS: readonly CommandSpec[] = [QUERY, SHOW, INDEX, REINDEX, CHECK, DAEMON, WATCH, COMPLETION, HELP];

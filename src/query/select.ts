@@ -1,0 +1,84 @@
+/**
+ * Gage's run selection (docs/cli.md, "Selecting runs"): the rows of a filtered, sorted listing
+ * are numbered 1..N, and a spec picks rows by number (`3`), by slice (`2:4`, as Gage reads
+ * Python slices), or by id or name prefix. Specs are tried in that order, several specs select
+ * the union, and selected rows keep their listing numbers. Works on any listing — runs or
+ * groups — without loading it whole.
+ */
+
+/** A filtered, sorted listing, read in pieces. */
+export interface Listing<R extends { readonly id: string }> {
+  /** rows at 0-based positions [start, end) in listing order; `end` null: to the last row */
+  slice(start: number, end: number | null): R[];
+  count(): number;
+  /** rows whose id or name starts with `prefix`, in listing order */
+  matching(prefix: string): R[];
+  /** 1-based listing numbers of these rows (rows of this listing) */
+  numbers(rows: readonly R[]): Map<string, number>;
+}
+
+export interface Numbered<R> {
+  readonly n: number;
+  readonly row: R;
+}
+
+/** Python's `int(s)` on a spec: surrounding whitespace, a sign, underscores between digits. */
+function pythonInt(spec: string): number | null {
+  const s = spec.trim();
+  if (!/^[+-]?\d+(_\d+)*$/u.test(s)) return null;
+  const n = Number(s.replaceAll("_", ""));
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** Python's slice bounds for a list of `count` items. */
+function sliceBounds(start: number | null, end: number | null, count: () => number): [number, number | null] {
+  const norm = (i: number) => {
+    const n = count();
+    return Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+  };
+  const s = start === null ? 0 : start < 0 ? norm(start) : start;
+  const e = end === null ? null : end < 0 ? norm(end) : end;
+  return [s, e];
+}
+
+const SLICE = /^(-?\d+)?:(-?\d+)?/u;
+
+/** The rows one spec picks, first rule that answers wins (Gage's `run_select`). */
+function pickOne<R extends { readonly id: string }>(listing: Listing<R>, spec: string): { rows: R[]; start?: number } {
+  const index = pythonInt(spec);
+  if (index !== null && index >= 1) {
+    const rows = listing.slice(index - 1, index);
+    if (rows.length === 1) return { rows, start: index - 1 };
+  }
+  const m = SLICE.exec(spec);
+  if (m) {
+    // A positive start is 1-based; 0 and negative starts and every end are Python's own.
+    const rawStart = m[1] === undefined || m[1] === "" ? null : Number(m[1]);
+    const rawEnd = m[2] === undefined || m[2] === "" ? null : Number(m[2]);
+    const start = rawStart === null ? null : rawStart > 0 ? rawStart - 1 : rawStart;
+    let cached: number | null = null;
+    const [s, e] = sliceBounds(start, rawEnd, () => (cached ??= listing.count()));
+    if (e !== null && e <= s) return { rows: [] };
+    return { rows: listing.slice(s, e), start: s };
+  }
+  return { rows: listing.matching(spec) };
+}
+
+/** The union of what the specs pick, in listing order, each row with its listing number. */
+export function selectRows<R extends { readonly id: string }>(listing: Listing<R>, specs: readonly string[]): Numbered<R>[] {
+  const numbered = new Map<string, Numbered<R>>();
+  const byPrefix = new Map<string, R>();
+  for (const spec of specs) {
+    const { rows, start } = pickOne(listing, spec);
+    rows.forEach((row, i) => {
+      if (start !== undefined) numbered.set(row.id, { n: start + i + 1, row });
+      else byPrefix.set(row.id, row);
+    });
+  }
+  const rest = [...byPrefix.values()].filter((r) => !numbered.has(r.id));
+  if (rest.length > 0) {
+    const numbers = listing.numbers(rest);
+    for (const row of rest) numbered.set(row.id, { n: numbers.get(row.id)!, row });
+  }
+  return [...numbered.values()].sort((a, b) => a.n - b.n);
+}
