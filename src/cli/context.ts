@@ -28,7 +28,17 @@ export function locate(args: LocationArgs): Context {
 /** The runs dir must be a directory before anything reads or indexes it. */
 export function requireRunsDir(ctx: Context): void {
   const st = statSync(ctx.runsDir, { throwIfNoEntry: false });
-  const fix = ctx.runsDirFrom === "--runs-dir" ? "check the path" : `set --runs-dir (or fix ${ctx.runsDirFrom === "default" ? "GAGE_RUNS" : ctx.runsDirFrom})`;
+  const from = ctx.runsDirFrom;
+  const fix =
+    from === "--runs-dir"
+      ? "check the path"
+      : from === "GAGE_RUNS" || from === "RUNS_DIR"
+        ? `fix ${from} or pass --runs-dir`
+        : from.startsWith("$runs-dir in ")
+          ? `fix ${from} or pass --runs-dir`
+          : from.startsWith("project ")
+            ? "this project has no Gage runs yet; pass --runs-dir or set GAGE_RUNS for another runs dir"
+            : "pass --runs-dir or set GAGE_RUNS";
   if (st === undefined) throw new CliError(`no runs dir at ${ctx.runsDir} (from ${ctx.runsDirFrom}); ${fix}`);
   if (!st.isDirectory()) throw new CliError(`${ctx.runsDir} (from ${ctx.runsDirFrom}) is not a directory; ${fix}`);
 }

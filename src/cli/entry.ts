@@ -15,7 +15,7 @@ export function processIo(): Io {
     err: (s) => void process.stderr.write(s),
     tty,
     // A pipe or a file gets whole lines; COLUMNS (set by tests, or exported) fits them anyway.
-    columns: tty ? (process.stdout.columns ?? 80) : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity,
+    columns: tty ? process.stdout.columns || 80 : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity,
     color: tty && !process.env["NO_COLOR"],
   };
 }

@@ -1,5 +1,4 @@
 import { OtherRunsDirError } from "../index/binding.js";
-import { LockBusyError } from "../index/writer-lock.js";
 import { UsageError } from "../query/filters.js";
 
 /**
@@ -59,7 +58,6 @@ export function explainDbError(err: unknown, dbPath: string): Error {
       `${err.message}; pass --runs-dir ${err.indexed} to use it, or --db to give ${err.given} a database of its own (by default each runs dir has one)`,
     );
   }
-  if (err instanceof LockBusyError) return new CliError(`${err.message} (lock ${dbPath}.lock)`);
   const code = (err as { code?: unknown }).code;
   if (code === "SQLITE_READONLY" || (typeof code === "string" && code.startsWith("SQLITE_READONLY_")) || code === "EACCES" || code === "EPERM" || code === "EROFS") {
     return new CliError(`the index ${dbPath} cannot be written by you (${oneLine(err)}); add --no-refresh to query it as it is, or give a --db you can write`);

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 
 export type Db = Database.Database;
@@ -21,6 +22,7 @@ export interface OpenOptions {
 /** Opens the catalog database. WAL so readers never wait for the writer (DESIGN §3). */
 export function openDb(path: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly ?? false;
+  if (readonly) return openForReading(path);
   const db = new Database(path, { readonly, fileMustExist: readonly });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (options.bulk) {
@@ -35,4 +37,27 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     db.pragma("temp_store = MEMORY");
   }
   return db;
+}
+
+/**
+ * A read-only connection. A WAL database needs its `-shm` file even to be read; when it has none
+ * and the user cannot create one (someone else's index in a directory they cannot write), the
+ * committed database is read from a private in-memory copy instead — with no `-wal` file there is
+ * nothing committed outside the main file. The copy's header is marked as a rollback-journal
+ * database (bytes 18–19), since an in-memory database cannot be in WAL mode.
+ */
+function openForReading(path: string): Db {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  try {
+    db.prepare("SELECT count(*) FROM sqlite_schema").get();
+    return db;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if ((code !== "SQLITE_READONLY_DIRECTORY" && code !== "SQLITE_CANTOPEN") || existsSync(`${path}-wal`)) throw err;
+    db.close();
+  }
+  const image = readFileSync(path);
+  if (image.length > 19 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
+  return new Database(image, { readonly: true });
 }

@@ -48,7 +48,7 @@ export async function acquireWriterLock(dbPath: string, role: string, waitMs = 3
     }
     if (Date.now() >= deadline) {
       const who = holder ? `${holder.role} (pid ${holder.pid})` : "another process";
-      throw new LockBusyError(`the catalog database is being written by ${who}; try again when it is done`);
+      throw new LockBusyError(`the index ${dbPath} is being written by ${who} right now; try again when it is done`);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
