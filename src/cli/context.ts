@@ -55,20 +55,7 @@ export function mayCreateDbDir(ctx: Context): boolean {
 
 /** An existing database must be this runs dir's index (a new one becomes it). */
 export function checkExistingDb(ctx: Context): void {
-  if (!existsSync(ctx.dbPath)) return;
-  let db: Db;
-  try {
-    db = openDb(ctx.dbPath, { readonly: true });
-  } catch (err) {
-    throw explainDbError(err, ctx.dbPath);
-  }
-  try {
-    checkRunsDir(db, ctx.dbPath, ctx.runsDir);
-  } catch (err) {
-    throw explainDbError(err, ctx.dbPath);
-  } finally {
-    db.close();
-  }
+  if (existsSync(ctx.dbPath)) openChecked(ctx, false).close();
 }
 
 /** Opens an existing database read-only; its schema must be current and it must index this runs dir. */
@@ -76,6 +63,10 @@ export function openForRead(ctx: Context): Db {
   if (!existsSync(ctx.dbPath)) {
     throw new CliError(`no index at ${ctx.dbPath}; run \`catalog index\` first`);
   }
+  return openChecked(ctx, true);
+}
+
+function openChecked(ctx: Context, currentSchema: boolean): Db {
   let db: Db;
   try {
     db = openDb(ctx.dbPath, { readonly: true });
@@ -83,7 +74,7 @@ export function openForRead(ctx: Context): Db {
     throw explainDbError(err, ctx.dbPath);
   }
   try {
-    if (!schemaIsCurrent(db)) {
+    if (currentSchema && !schemaIsCurrent(db)) {
       throw new CliError(`the index at ${ctx.dbPath} is from another catalog version; run \`catalog index\` or \`catalog reindex\``);
     }
     checkRunsDir(db, ctx.dbPath, ctx.runsDir);
