@@ -2,7 +2,7 @@
  * Help text, rendered by yargs from the command table. Loaded only when help is asked for:
  * yargs and its renderer cost more start-up than a whole query.
  */
-import yargs, { type Argv, type Options as YargsOption, type PositionalOptions } from "yargs";
+import type { Argv, Options as YargsOption, PositionalOptions } from "yargs";
 import { commandName } from "./parse.js";
 import type { CommandSpec, OptionSpec, Options } from "./spec.js";
 
@@ -46,6 +46,7 @@ function yargsOptions(options: Options): Record<string, YargsOption> {
 
 /** The help of a command (or of `catalog` itself for an empty path), as yargs renders it. */
 export async function renderHelp(table: readonly CommandSpec[], path: readonly CommandSpec[], width: number): Promise<string> {
+  const { default: yargs } = await import("yargs");
   let y = yargs()
     .scriptName("catalog")
     .usage(path.length === 0 ? "$0 <command> [options]\n\nAn index of Gage ML runs and run groups." : commandName(path))

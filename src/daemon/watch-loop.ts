@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { join, relative, sep } from "node:path";
-import chokidar, { type FSWatcher } from "chokidar";
+import type { FSWatcher } from "chokidar";
 import { indexEntries, type IndexStats } from "../index/indexer.js";
 import { packageRoot } from "../package-root.js";
 import { deadLiveLocks, recheckLiveLocks } from "../index/locks.js";
@@ -90,6 +90,7 @@ export class WatchLoop {
 
   private async startWatching(): Promise<void> {
     const runsDir = this.o.runsDir;
+    const { default: chokidar } = await import("chokidar");
     this.watcher = chokidar.watch(runsDir, {
       depth: 0,
       ignoreInitial: true,

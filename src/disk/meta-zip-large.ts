@@ -1,4 +1,3 @@
-import yauzl from "yauzl";
 import type { Entry, ZipFile } from "yauzl";
 import { ABSENT, errorMessage, type MemberRead, type MetaFiles, type MetaMember } from "./meta-files.js";
 
@@ -7,6 +6,8 @@ import { ABSENT, errorMessage, type MemberRead, type MetaFiles, type MetaMember 
  * those members are read, never the (possibly huge) output files beside them.
  */
 export async function readLargeZip(fd: number, members: readonly MetaMember[]): Promise<MetaFiles> {
+  // Loaded here, not at start-up: the CLI is one bundle, and only large zips need yauzl.
+  const { default: yauzl } = await import("yauzl");
   const zip = await yauzl.fromFdPromise(fd, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false });
   try {
     const entries = await listEntries(zip);

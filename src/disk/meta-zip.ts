@@ -1,5 +1,4 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { unzipSync } from "fflate";
 import { ABSENT, errorMessage, type MemberRead, type MetaFiles, type MetaMember } from "./meta-files.js";
 
 /**
@@ -8,6 +7,8 @@ import { ABSENT, errorMessage, type MemberRead, type MetaFiles, type MetaMember 
  * offset with yauzl, so memory stays bounded.
  */
 const WHOLE_FILE_LIMIT = 4 * 1024 * 1024;
+
+let unzipSync: typeof import("fflate").unzipSync | null = null;
 
 /**
  * Reads the wanted members of a `<id>.meta.zip`. Throws when the zip itself cannot be read
@@ -29,6 +30,8 @@ export async function readMetaZip(path: string, members: readonly MetaMember[]):
       if (n === 0) break;
       off += n;
     }
+    // Loaded on the first zip, not at start-up: the CLI is one bundle and a query reads no zip.
+    unzipSync ??= (await import("fflate")).unzipSync;
     const wanted = new Set<string>(members);
     let files: Record<string, Uint8Array>;
     try {

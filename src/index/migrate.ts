@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Kysely, Migrator, SqliteAdapter, SqliteDialect, type DialectAdapter, type Migration, type MigrationProvider } from "kysely";
+import type { DialectAdapter, Migration, MigrationProvider } from "kysely";
 import type { Db } from "./db.js";
 import { migrationsDir } from "./migrate-dir.js";
 
@@ -23,27 +23,27 @@ class SqlFileMigrationProvider implements MigrationProvider {
   }
 }
 
-/**
- * SQLite does run DDL inside transactions; Kysely's adapter only says it does not, and its
- * Migrator then applies each migration and records it in separate steps, so a crash or a failing
- * statement halfway leaves half a schema and no record of it. Declaring transactional DDL makes
- * the Migrator run the pending migrations and their records in one transaction: they apply
- * entirely or not at all.
- */
-class TransactionalSqliteAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true;
-  }
-}
-
-class TransactionalSqliteDialect extends SqliteDialect {
-  override createAdapter(): DialectAdapter {
-    return new TransactionalSqliteAdapter();
-  }
-}
-
 /** Brings the schema up to date. Throws with Kysely's error when a migration fails. */
 export async function migrate(raw: Db, dir: string = migrationsDir()): Promise<void> {
+  // Kysely costs ~100 ms to load; only a process that migrates pays for it.
+  const { Kysely, Migrator, SqliteAdapter, SqliteDialect } = await import("kysely");
+  /**
+   * SQLite does run DDL inside transactions; Kysely's adapter only says it does not, and its
+   * Migrator then applies each migration and records it in separate steps, so a crash or a
+   * failing statement halfway leaves half a schema and no record of it. Declaring
+   * transactional DDL makes the Migrator run the pending migrations and their records in one
+   * transaction: they apply entirely or not at all.
+   */
+  class TransactionalSqliteAdapter extends SqliteAdapter {
+    override get supportsTransactionalDdl(): boolean {
+      return true;
+    }
+  }
+  class TransactionalSqliteDialect extends SqliteDialect {
+    override createAdapter(): DialectAdapter {
+      return new TransactionalSqliteAdapter();
+    }
+  }
   const db = new Kysely<unknown>({ dialect: new TransactionalSqliteDialect({ database: raw }) });
   const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider(dir, raw) });
   const { error, results } = await migrator.migrateToLatest();
