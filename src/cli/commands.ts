@@ -223,6 +223,168 @@ export const DAEMON = {
   ],
 } as const satisfies CommandSpec;
 
+/** What every write command takes besides its own options (docs/writing.md). */
+const WRITE_OPTIONS = {
+  yes: { alias: "y", type: "boolean", default: false, describe: "change several runs or groups without asking" },
+  "dry-run": { type: "boolean", default: false, describe: "print the attr-log entries that would be written; write nothing" },
+  author: { type: "string", placeholder: "NAME", describe: "author of what is written (default: the OS user, as Gage)" },
+} as const satisfies Options;
+
+const ALL_OPTION = {
+  all: { alias: "a", type: "boolean", default: false, describe: "every row of the listing (no SPEC needed; a filter alone also selects)" },
+} as const satisfies Options;
+
+const TARGETS = {
+  name: "specs",
+  variadic: true,
+  describe: "what to change: listing numbers (1), slices (2:4), id or name prefixes; with -g, groups",
+} as const;
+
+/** The listing options, for choosing the runs of a group (a group's own --tag/--label are its attributes). */
+const { tag: _tag, label: _label, groups: _groups, ...MEMBER_FILTERS } = LISTING_OPTIONS;
+
+export const TAG_ARGS = {
+  positionals: [TARGETS],
+  options: {
+    add: { type: "string", array: true, placeholder: "TAG", describe: "add this tag (repeatable), e.g. color=green" },
+    remove: { type: "string", array: true, placeholder: "TAG", describe: "remove this tag (repeatable)" },
+    ...LISTING_OPTIONS,
+    ...ALL_OPTION,
+    ...WRITE_OPTIONS,
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const TAG = {
+  name: "tag",
+  summary: "add or remove tags of runs (or groups with -g)",
+  description: "Each tag is an attr-log key `tag:<TAG>` in Gage's format; the index shows it when the command returns.",
+  examples: [
+    ["catalog tag 1 --add color=green", "tag the newest run"],
+    ["catalog tag -g 2 --add reviewed --remove draft", "change the tags of group 2"],
+    ["catalog tag --status error --add broken -y", "tag every failed run"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/tag.js").then((m) => m.runTag),
+  ...TAG_ARGS,
+} as const satisfies CommandSpec;
+
+export const LABEL_ARGS = {
+  positionals: [TARGETS],
+  options: {
+    set: { alias: "s", type: "string", placeholder: "LABEL", describe: "set this label" },
+    clear: { alias: "c", type: "boolean", default: false, describe: "clear the label" },
+    ...LISTING_OPTIONS,
+    ...ALL_OPTION,
+    ...WRITE_OPTIONS,
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const LABEL = {
+  name: "label",
+  summary: "set or clear the label of runs (or groups with -g), as `gage label`",
+  examples: [
+    ["catalog label 1 --set 'best so far'", "label the newest run"],
+    ["catalog label 2:4 --clear -y", "clear three labels"],
+    ["catalog label -g 1 --set 'lr sweep'", "label the newest group"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/label.js").then((m) => m.runLabel),
+  ...LABEL_ARGS,
+} as const satisfies CommandSpec;
+
+export const COMMENT_ARGS = {
+  positionals: [TARGETS],
+  options: {
+    msg: { alias: "m", type: "string", placeholder: "MSG", describe: "the comment (add it, or with --edit, the new text)" },
+    list: { alias: "l", type: "boolean", default: false, describe: "list the comments" },
+    edit: { alias: "e", type: "string", placeholder: "ID", describe: "edit the comment with this id (one run; with -m)" },
+    delete: { alias: "d", type: "string", placeholder: "ID", describe: "delete the comment with this id (one run)" },
+    ...LISTING_OPTIONS,
+    // -d is --delete here, as in `gage comment`
+    deleted: { type: "boolean", default: false, describe: "runs in the trash" },
+    ...ALL_OPTION,
+    ...WRITE_OPTIONS,
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const COMMENT = {
+  name: "comment",
+  summary: "add, list, edit or delete comments of runs (or groups with -g), as `gage comment`",
+  examples: [
+    ["catalog comment 1 -m 'diverged after epoch 3'", "comment on the newest run"],
+    ["catalog comment 1 --list", "its comments, with their ids"],
+    ["catalog comment 1 --edit 0190847b-b4cb -m 'diverged after epoch 4'", "change one"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/comment.js").then((m) => m.runComment),
+  ...COMMENT_ARGS,
+} as const satisfies CommandSpec;
+
+export const GROUP_CREATE_ARGS = {
+  positionals: [{ name: "specs", variadic: true, describe: "member runs: listing numbers, slices, id or name prefixes" }],
+  options: {
+    label: { type: "string", placeholder: "LABEL", describe: "the group's label" },
+    tag: { type: "string", array: true, placeholder: "TAG", describe: "a tag of the group (repeatable)" },
+    ...MEMBER_FILTERS,
+    ...ALL_OPTION,
+    "dry-run": WRITE_OPTIONS["dry-run"],
+    author: WRITE_OPTIONS.author,
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const GROUP_CREATE = {
+  name: "create",
+  summary: "make a run group of the selected runs",
+  description: "Writes a new <gid>.group dir with its id file and one attr-log entry (label, tags, members); prints its number, id and name.",
+  examples: [
+    ["catalog group create 1:3 --label 'Sample group' --tag color=green", "group the three newest runs"],
+    ["catalog group create --op train --since today --label 'today'", "group today's train runs"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/group.js").then((m) => m.runGroupCreate),
+  ...GROUP_CREATE_ARGS,
+} as const satisfies CommandSpec;
+
+export const GROUP_MEMBERS_ARGS = {
+  positionals: [
+    { name: "group", required: true, describe: "the group: its number in `catalog query -g`, an id or a name prefix" },
+    { name: "specs", variadic: true, describe: "runs: listing numbers, slices, id or name prefixes" },
+  ],
+  options: {
+    ...MEMBER_FILTERS,
+    ...ALL_OPTION,
+    "dry-run": WRITE_OPTIONS["dry-run"],
+    author: WRITE_OPTIONS.author,
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const GROUP_ADD = {
+  name: "add",
+  summary: "add runs to a group",
+  examples: [["catalog group add 1 4 5", "add runs 4 and 5 to the newest group"]],
+  handler: (): Promise<Handler<never>> => import("./commands/group.js").then((m) => m.runGroupAdd),
+  ...GROUP_MEMBERS_ARGS,
+} as const satisfies CommandSpec;
+
+export const GROUP_REMOVE = {
+  name: "remove",
+  summary: "remove runs from a group",
+  examples: [["catalog group remove 1 5", "take run 5 out of the newest group"]],
+  handler: (): Promise<Handler<never>> => import("./commands/group.js").then((m) => m.runGroupRemove),
+  ...GROUP_MEMBERS_ARGS,
+} as const satisfies CommandSpec;
+
+export const GROUP = {
+  name: "group",
+  summary: "make run groups and change their members",
+  subcommands: [GROUP_CREATE, GROUP_ADD, GROUP_REMOVE],
+  examples: [
+    ["catalog group create 1:3 --label 'lr sweep'", "a group of the three newest runs"],
+    ["catalog group add 1 4", "add run 4 to group 1"],
+  ],
+} as const satisfies CommandSpec;
+
 export const COMPLETION_ARGS = {
   positionals: [{ name: "shell", describe: "bash (default) or zsh" }],
 } as const satisfies ArgsSpec;
@@ -248,4 +410,4 @@ export const HELP = {
   ],
 } as const satisfies CommandSpec;
 
-export const COMMANDS: readonly CommandSpec[] = [QUERY, SHOW, INDEX, REINDEX, CHECK, DAEMON, WATCH, COMPLETION, HELP];
+export const COMMANDS: readonly CommandSpec[] = [QUERY, SHOW, GROUP, TAG, LABEL, COMMENT, INDEX, REINDEX, CHECK, DAEMON, WATCH, COMPLETION, HELP];

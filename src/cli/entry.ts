@@ -17,7 +17,19 @@ export function processIo(): Io {
     // A pipe or a file gets whole lines; COLUMNS (set by tests, or exported) fits them anyway.
     columns: tty ? process.stdout.columns || 80 : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity,
     color: tty && !process.env["NO_COLOR"],
+    ...(process.stdin.isTTY ? { ask } : {}),
   };
+}
+
+/** One line from the terminal, after a prompt on stderr (stdout may be a pipe). */
+async function ask(question: string): Promise<string | null> {
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 /**

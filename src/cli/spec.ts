@@ -43,6 +43,8 @@ export interface Io {
   readonly columns: number;
   /** colour statuses (a terminal and no NO_COLOR) */
   readonly color: boolean;
+  /** asks a question on the terminal and returns the answer; absent when stdin is no terminal */
+  readonly ask?: (question: string) => Promise<string | null>;
 }
 
 /** A handler returns its exit code (0 when it returns nothing). */

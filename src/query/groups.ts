@@ -80,3 +80,8 @@ export function groupMembers(db: Db, groupIds: readonly string[]): MemberRow[] {
     )
     .all(JSON.stringify(groupIds));
 }
+
+/** The dir a group was read from (its attr log), by id. */
+export function groupDirName(db: Db, id: string): string | undefined {
+  return db.prepare<[string], { dir_name: string }>("SELECT dir_name FROM groups WHERE id = ?").get(id)?.dir_name;
+}

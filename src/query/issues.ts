@@ -1,4 +1,5 @@
 import type { Db } from "../index/db.js";
+import { groupDirName } from "./groups.js";
 
 export interface IssueRow {
   readonly path: string;
@@ -10,8 +11,8 @@ export interface IssueRow {
 /** What could not be read of a run (its meta, attr log, markers) or of a group's dir. */
 export function issuesOf(db: Db, kind: "run" | "group", id: string): IssueRow[] {
   const units = kind === "run" ? [`run:${id}`, `user:${id}`, `move:${id}`] : [];
-  const groupDir = kind === "group" ? db.prepare<[string], { dir_name: string }>("SELECT dir_name FROM groups WHERE id = ?").get(id) : undefined;
-  if (groupDir) units.push(`group:${groupDir.dir_name}`);
+  const groupDir = kind === "group" ? groupDirName(db, id) : undefined;
+  if (groupDir !== undefined) units.push(`group:${groupDir}`);
   return db
     .prepare<[string], IssueRow>(
       "SELECT path, message, severity FROM index_errors WHERE unit IN (SELECT value FROM json_each(?)) ORDER BY severity, path",

@@ -1,0 +1,149 @@
+/**
+ * What the write commands (`group`, `tag`, `label`, `comment`) share: picking targets with the
+ * run selection and the listing options, asking before changing several, writing attr-log
+ * entries (or printing them with `--dry-run`), then indexing what was written so that the index
+ * reflects the change when the command returns (docs/writing.md).
+ */
+import { accessSync, constants, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Db } from "../index/db.js";
+import { withWriter } from "../index/writer.js";
+import { groupDirName, type GroupRow } from "../query/groups.js";
+import type { RunRow } from "../query/runs.js";
+import { selectRows, type Listing, type Numbered } from "../query/select.js";
+import { humanAgo } from "../query/time.js";
+import { attrLogText, writeAttrLogEntry, type AttrLogEntry } from "../write/attr-log-write.js";
+import { groupLogTarget, runLogTarget, targetDir, type LogTarget } from "../write/targets.js";
+import { mayCreateDbDir, type Context } from "./context.js";
+import { CliError, UsageError, explainDbError } from "./errors.js";
+import { openListing, type AnyListing, type ListingArgs, type ListingRequest } from "./listing.js";
+import { renderTable } from "./print/table.js";
+import type { Io } from "./spec.js";
+
+export type Target = { readonly kind: "run"; readonly n: number; readonly row: RunRow } | { readonly kind: "group"; readonly n: number; readonly row: GroupRow };
+
+/** Whether any listing filter was given (then no SPEC means every row it selects). */
+export function filtered(a: ListingArgs): boolean {
+  return a.tag.length > 0 || a.status.length > 0 || a.deleted || [a.label, a.op, a.since, a.until, a.inGroup, a.archive].some((v) => v !== undefined);
+}
+
+function numbered<R extends RunRow | GroupRow>(listing: Listing<R>, specs: readonly string[]): Numbered<R>[] {
+  if (specs.length > 0) return selectRows(listing, specs);
+  return listing.slice(0, null).map((row, i) => ({ n: i + 1, row }));
+}
+
+/**
+ * The rows SPECs select from the listing the options describe — or, without SPECs, every row of
+ * it when `--all` or a filter is given. Selecting nothing is an error naming what was asked.
+ */
+export function selectTargets(db: Db, req: ListingRequest, specs: readonly string[], all: boolean): Target[] {
+  const l: AnyListing = openListing(db, req, undefined);
+  if (specs.length === 0 && !all && !filtered(req.args)) {
+    throw new UsageError(`name the ${l.kind}s to change (a number, a slice like 2:4, an id or name prefix), or give --all`);
+  }
+  const targets: Target[] =
+    l.kind === "run"
+      ? numbered(l.listing, specs).map(({ n, row }) => ({ kind: "run", n, row }))
+      : numbered(l.listing, specs).map(({ n, row }) => ({ kind: "group", n, row }));
+  if (targets.length === 0) {
+    throw new CliError(
+      specs.length > 0 ? `no ${l.kind}s match ${specs.join(" ")}; nothing was written` : `no ${l.kind}s match these filters; nothing was written`,
+    );
+  }
+  return targets;
+}
+
+/** Where a target's attributes are logged: a run's `.user` dir or a group's own dir. */
+export function logTargetOf(db: Db, runsDir: string, t: Target): LogTarget {
+  if (t.kind === "run") return runLogTarget(runsDir, t.row.id);
+  const dir = groupDirName(db, t.row.id);
+  if (dir === undefined) throw new CliError(`group ${t.row.id} is not in the index; run \`catalog index\``);
+  return groupLogTarget(runsDir, dir);
+}
+
+/** The targets as the listing shows them, for a confirmation or a dry run. */
+export function targetsTable(targets: readonly Target[], width: number): string {
+  return renderTable(
+    ["#", "name", "operation", "started", "status", "label"],
+    targets.map((t) => [
+      String(t.n),
+      (t.row.name ?? t.row.id).slice(0, 5),
+      t.kind === "run" ? t.row.op_name : (t.row.operation ?? ""),
+      humanAgo(t.row.started),
+      t.row.status,
+      t.row.label ?? "",
+    ]),
+    { width },
+  );
+}
+
+/**
+ * More than one target needs a yes: asked on a terminal (the targets listed first), refused
+ * without one unless `-y` was given. Returns false when the user says no.
+ */
+export async function confirm(targets: readonly Target[], action: string, yes: boolean, io: Io): Promise<boolean> {
+  if (targets.length <= 1 || yes) return true;
+  const what = `${targets.length} ${targets[0]!.kind}s`;
+  if (!io.ask) throw new CliError(`this would ${action} ${what}; add -y to go ahead (there is no terminal to ask)`);
+  io.err(`${targetsTable(targets, io.columns)}\n`);
+  const answer = await io.ask(`You are about to ${action} ${what}. Continue? [y/N] `);
+  return answer !== null && /^y(es)?$/iu.test(answer.trim());
+}
+
+export interface PlannedWrite {
+  readonly target: LogTarget;
+  readonly entry: AttrLogEntry;
+}
+
+/** A write command's own options. */
+export interface WriteOptions {
+  readonly dryRun: boolean;
+}
+
+/**
+ * Writes the entries (each a new attr-log file), then indexes the entries written, under the
+ * writer lock, so the index shows them when this returns. Everything is checked first: a target
+ * dir that cannot be written (a read-only runs dir) fails before any file is written. With
+ * `--dry-run`, prints what would be written instead.
+ */
+export async function applyWrites(ctx: Context, writes: readonly PlannedWrite[], o: WriteOptions, io: Io): Promise<void> {
+  if (o.dryRun) {
+    for (const w of writes) io.out(`would write ${join(targetDir(w.target), "<new ULID-uuid>.json")}: ${attrLogText(w.entry)}\n`);
+    return;
+  }
+  for (const w of writes) checkWritable(w.target);
+  let done = 0;
+  try {
+    for (const w of writes) {
+      writeAttrLogEntry(targetDir(w.target), w.entry, w.target.create);
+      done += 1;
+    }
+  } catch (err) {
+    if (done > 0) await indexWritten(ctx, writes.slice(0, done).map((w) => w.target.entry));
+    throw new CliError(`${explainDbError(err, ctx.dbPath).message}; ${done} of ${writes.length} entries were written`);
+  }
+  await indexWritten(ctx, writes.map((w) => w.target.entry));
+}
+
+/** The dir an entry goes to (or, when it is to be created, the runs dir) must be writable. */
+export function checkWritable(t: LogTarget): void {
+  const dir = targetDir(t);
+  const probe = existsSync(dir) || !t.create ? dir : dirname(dir);
+  try {
+    accessSync(probe, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new CliError(`cannot write to ${probe}: permission denied (or a read-only file system); nothing was written`);
+  }
+}
+
+/** A targeted index of the runs-dir entries just written. */
+export async function indexWritten(ctx: Context, entries: readonly string[]): Promise<void> {
+  const { indexEntries } = await import("../index/indexer.js");
+  try {
+    await withWriter(ctx.dbPath, "catalog write", { runsDir: ctx.runsDir, createDir: mayCreateDbDir(ctx), waitMs: 10_000 }, (db) =>
+      indexEntries(db, { runsDir: ctx.runsDir }, new Set(entries)),
+    );
+  } catch (err) {
+    throw explainDbError(err, ctx.dbPath);
+  }
+}

@@ -1,0 +1,42 @@
+import { existsSync } from "node:fs";
+import { osUser } from "../../write/author.js";
+import { targetDir } from "../../write/targets.js";
+import { applyWrites, confirm, logTargetOf, selectTargets, type PlannedWrite, type Target } from "../changes.js";
+import type { LABEL_ARGS } from "../commands.js";
+import { locate } from "../context.js";
+import { UsageError } from "../errors.js";
+import { prepareListing } from "../listing.js";
+import { openFresh } from "../refresh.js";
+import type { ArgsOf, Io } from "../spec.js";
+
+/** `catalog label [SPEC...] --set LABEL | --clear`, as `gage label`: one entry per target. */
+export async function runLabel(a: ArgsOf<typeof LABEL_ARGS>, io: Io): Promise<number> {
+  if ((a.set === undefined) === !a.clear) throw new UsageError("give either --set LABEL or --clear");
+  const req = prepareListing(a);
+  const ctx = locate(a);
+  const author = a.author ?? osUser();
+  const db = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  let writes: PlannedWrite[];
+  let targets: Target[];
+  try {
+    targets = selectTargets(db, req, a.specs, a.all);
+    writes = targets.flatMap((t) => {
+      const target = logTargetOf(db, ctx.runsDir, t);
+      if (a.set !== undefined) return [{ target, entry: { author, set: new Map([["label", a.set]]), delete: [] } }];
+      // Clearing the label of a run that has no attr log changes nothing (Gage writes nothing).
+      if (target.create && !existsSync(targetDir(target))) return [];
+      return [{ target, entry: { author, set: new Map(), delete: ["label"] } }];
+    });
+  } finally {
+    db.close();
+  }
+  const action = a.set !== undefined ? `set the label of` : "clear the label of";
+  if (!(await confirm(targets, action, a.yes || a.dryRun, io))) {
+    io.err("nothing was written\n");
+    return 1;
+  }
+  await applyWrites(ctx, writes, { dryRun: a.dryRun }, io);
+  const n = `${targets.length} ${targets[0]!.kind}${targets.length === 1 ? "" : "s"}`;
+  if (!a.dryRun) io.out(a.set !== undefined ? `set the label of ${n}\n` : `cleared the label of ${n}\n`);
+  return 0;
+}

@@ -1,0 +1,42 @@
+import { existsSync } from "node:fs";
+import { osUser } from "../../write/author.js";
+import { targetDir } from "../../write/targets.js";
+import { applyWrites, confirm, logTargetOf, selectTargets, type PlannedWrite, type Target } from "../changes.js";
+import type { TAG_ARGS } from "../commands.js";
+import { locate } from "../context.js";
+import { UsageError } from "../errors.js";
+import { prepareListing } from "../listing.js";
+import { openFresh } from "../refresh.js";
+import type { ArgsOf, Io } from "../spec.js";
+
+/** `catalog tag [SPEC...] --add T... --remove T...`: one attr-log entry per target. */
+export async function runTag(a: ArgsOf<typeof TAG_ARGS>, io: Io): Promise<number> {
+  if (a.add.length === 0 && a.remove.length === 0) throw new UsageError("give --add TAG or --remove TAG (or both)");
+  const both = a.add.filter((t) => a.remove.includes(t));
+  if (both.length > 0) throw new UsageError(`--add and --remove both name ${JSON.stringify(both[0])}; give each tag once`);
+  const req = prepareListing(a);
+  const ctx = locate(a);
+  const author = a.author ?? osUser();
+  const db = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  let writes: PlannedWrite[];
+  let targets: Target[];
+  try {
+    targets = selectTargets(db, req, a.specs, a.all);
+    writes = targets.flatMap((t) => {
+      const target = logTargetOf(db, ctx.runsDir, t);
+      // Removing from a run that has no attr log yet changes nothing (Gage's log_user_attrs).
+      if (a.add.length === 0 && target.create && !existsSync(targetDir(target))) return [];
+      return [{ target, entry: { author, set: new Map(a.add.map((tag) => [`tag:${tag}`, ""])), delete: a.remove.map((tag) => `tag:${tag}`) } }];
+    });
+  } finally {
+    db.close();
+  }
+  const action = [a.add.length > 0 ? `tag ${a.add.join(", ")}` : "", a.remove.length > 0 ? `untag ${a.remove.join(", ")}` : ""].filter(Boolean).join(" and ");
+  if (!(await confirm(targets, action, a.yes || a.dryRun, io))) {
+    io.err("nothing was written\n");
+    return 1;
+  }
+  await applyWrites(ctx, writes, { dryRun: a.dryRun }, io);
+  if (!a.dryRun) io.out(`${action}: ${targets.length} ${targets[0]!.kind}${targets.length === 1 ? "" : "s"}\n`);
+  return 0;
+}
