@@ -67,5 +67,8 @@ export function explainDbError(err: unknown, dbPath: string): Error {
   }
   if (code === "SQLITE_CANTOPEN") return new CliError(`cannot open the index ${dbPath}: ${oneLine(err)}; check the path and its directory`);
   if (code === "SQLITE_FULL" || code === "ENOSPC") return new CliError(`no space left to write the index ${dbPath}; the index is unchanged — free some space and try again`);
+  if (typeof code === "string" && code.startsWith("SQLITE_IOERR")) {
+    return new CliError(`cannot write the index ${dbPath} (${oneLine(err)}); the index is unchanged — check the disk (space, quota, file size limit) and try again`);
+  }
   return err instanceof Error ? err : new Error(String(err));
 }

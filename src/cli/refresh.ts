@@ -41,7 +41,9 @@ export async function runIndex(ctx: Context, role: string, waitMs?: number): Pro
   // The indexer pulls in the zip reader; only commands that index load it.
   const { indexRunsDir } = await import("../index/indexer.js");
   try {
-    return await withWriter(ctx.dbPath, role, { runsDir: ctx.runsDir, createDir, ...(waitMs === undefined ? {} : { waitMs }) }, async (db) => {
+    const onRebuild = (why: string) =>
+      process.stderr.write(`catalog: the index ${ctx.dbPath} was not a readable database (${why}); set it aside as ${ctx.dbPath}.corrupt and rebuilt it from the runs dir\n`);
+    return await withWriter(ctx.dbPath, role, { runsDir: ctx.runsDir, createDir, onRebuild, ...(waitMs === undefined ? {} : { waitMs }) }, async (db) => {
       const bar = new ProgressBar("indexing");
       try {
         return await indexRunsDir(db, { runsDir: ctx.runsDir, workers: READER_THREADS, onProgress: (p) => bar.update(p.done, p.total) });
