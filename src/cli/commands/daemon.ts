@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { packageRoot } from "../../package-root.js";
-import { daemonFiles, liveDaemonPid, readDaemonStatus, removeDaemonFiles } from "../../daemon/state.js";
+import { daemonFiles, liveDaemonPid, readDaemonStatus, removeDaemonFiles, type DaemonStatus } from "../../daemon/state.js";
 import { pidAlive } from "../../index/pid.js";
 import { locate, type GlobalArgs } from "../context.js";
 import { CliError } from "../errors.js";
@@ -10,6 +10,23 @@ import { CliError } from "../errors.js";
 export interface WatchArgs extends GlobalArgs {
   sweep: number;
   lockCheck: number;
+  /** most inotify watches, the runs dir included; not in the option table yet (see maxWatches) */
+  maxWatches?: number;
+}
+
+/** Where the watch cap comes from when no `--max-watches` option is given. */
+export const MAX_WATCHES_ENV = "CATALOG_DAEMON_MAX_WATCHES";
+
+/**
+ * The daemon's watch cap: `--max-watches` when the command table has it, else the
+ * CATALOG_DAEMON_MAX_WATCHES environment variable, else the default (2048).
+ */
+function maxWatches(args: WatchArgs, fallback: number): number {
+  const raw = args.maxWatches ?? process.env[MAX_WATCHES_ENV];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new CliError(`the watch cap (${MAX_WATCHES_ENV}) must be a whole number of at least 1, not ${String(raw)}`);
+  return n;
 }
 
 /** `catalog watch`: the daemon's loop in the foreground, logging to stderr, until SIGTERM/SIGINT. */
@@ -24,6 +41,7 @@ export async function runWatch(args: WatchArgs): Promise<void> {
     dbPath: ctx.dbPath,
     sweepMs: args.sweep * 1000,
     lockCheckMs: args.lockCheck * 1000,
+    maxWatches: maxWatches(args, DEFAULT_WATCH_OPTIONS.maxWatches),
     log,
   });
   let stop!: () => void;
@@ -49,13 +67,16 @@ export async function runDaemonStart(args: WatchArgs, out: (s: string) => void):
   const running = liveDaemonPid(ctx.dbPath);
   if (running !== null) throw new CliError(`a daemon (pid ${running}) already serves ${ctx.dbPath}`);
   mkdirSync(dirname(ctx.dbPath), { recursive: true });
+  // Checked here so a bad value is a usage error now, not a daemon that dies in its log.
+  const cap = maxWatches(args, 0);
   const files = daemonFiles(ctx.dbPath);
   const logFd = openSync(files.log, "a");
   const bin = join(packageRoot(), "bin", "catalog");
   const child = spawn(
     process.execPath,
     [bin, "watch", "--runs-dir", ctx.runsDir, "--db", ctx.dbPath, "--sweep", String(args.sweep), "--lock-check", String(args.lockCheck)],
-    { detached: true, stdio: ["ignore", logFd, logFd] },
+    // `watch` has no option for the cap yet: it travels in the environment.
+    { detached: true, stdio: ["ignore", logFd, logFd], env: cap > 0 ? { ...process.env, [MAX_WATCHES_ENV]: String(cap) } : process.env },
   );
   closeSync(logFd);
   child.unref();
@@ -111,7 +132,9 @@ export function runDaemonStatus(args: GlobalArgs, out: (s: string) => void): num
     ["runs dir", s.runsDir],
     ["db", s.db],
     ["state", s.ready ? "watching" : "first index in progress"],
-    ["watches", `${s.watches} directories${s.watchFailures > 0 ? ` (${s.watchFailures} could not be watched; the sweep covers them)` : ""}`],
+    ["watches", `${s.watches} directories${s.capReached ? ` (cap ${s.watchCap}: the most recently active; the sweep covers the rest)` : ""}`],
+    ...unwatchedRow(s),
+    ["sweep", sweepLine(s, now)],
     ["last change seen", s.lastChangeSeen === null ? "none yet" : `${s.lastChangeSeen} (${duration(now - Date.parse(s.lastChangeSeen))} ago)`],
     ["last pass", s.lastPassAt === null ? "none yet" : `${s.lastPassAt} (${s.lastPassMs} ms)`],
     ["lag", s.pending === 0 ? "0 s (caught up)" : `${(lagMs / 1000).toFixed(1)} s (${s.pending} entries waiting)`],
@@ -120,6 +143,24 @@ export function runDaemonStatus(args: GlobalArgs, out: (s: string) => void): num
   const w = Math.max(...rows.map(([k]) => k.length));
   out(rows.map(([k, v]) => `${(k + ":").padEnd(w + 1)} ${v}`).join("\n") + "\n");
   return 0;
+}
+
+/** Present only when some directory could not be watched: how many, why, and what covers them. */
+function unwatchedRow(s: DaemonStatus): [string, string][] {
+  if (s.watchFailures <= 0) return [];
+  const why = s.watchError === null ? "" : ` (${WATCH_ERRORS[s.watchError] ?? s.watchError})`;
+  const runsDir = s.runsDirUnwatched ? ", the runs dir among them: new and removed runs wait for the sweep" : "";
+  return [["unwatched", `${s.watchFailures} directories could not be watched${why}${runsDir}; the sweep covers them every ${duration(s.sweepMs)}`]];
+}
+
+const WATCH_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: "ENOSPC: out of inotify watches, fs.inotify.max_user_watches",
+  EMFILE: "EMFILE: out of inotify instances or file descriptors, fs.inotify.max_user_instances or ulimit -n",
+};
+
+function sweepLine(s: DaemonStatus, now: number): string {
+  const last = s.lastSweepAt === null ? "none yet" : `last ${duration(now - Date.parse(s.lastSweepAt))} ago, ${s.sweptDirs} directories in ${s.lastSweepMs} ms`;
+  return `every ${duration(s.sweepMs)} (${last}); a full index every ${duration(s.fullPassMs)}`;
 }
 
 function duration(ms: number): string {
