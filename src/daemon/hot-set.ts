@@ -18,7 +18,7 @@ export class HotSet {
   private readonly failed = new Set<string>();
   /** the last reason a wanted directory could not be watched, while any could not */
   private failure: WatchError | null = null;
-  /** entries dropped to keep within the budget (so not every directory is watched) */
+  /** entries dropped to keep within the cap (so not every directory is watched) */
   evictions = 0;
 
   constructor(
@@ -70,12 +70,22 @@ export class HotSet {
     if (dirs) this.release(name, dirs, []);
   }
 
-  /** Gives up the least recently active entry's watches (for the runs dir, out of watches). */
-  shed(): void {
-    const victim = this.oldestWatched(null);
-    if (victim === null) return;
-    this.drop(victim);
-    this.evictions += 1;
+  /**
+   * Out of inotify watches: the least recently active watched entry gives its watches up (they
+   * count as not watched, for the limit, and the sweep covers them). False when none is left.
+   */
+  shed(except: string | null = null): boolean {
+    for (const [name, dirs] of this.lru) {
+      if (name === except || !dirs.some((d) => this.watchers.has(d))) continue;
+      for (const dir of dirs) {
+        if (!this.watchers.has(dir)) continue;
+        this.watchers.remove(dir);
+        this.failed.add(dir);
+      }
+      this.failure = "ENOSPC";
+      return true;
+    }
+    return false;
   }
 
   /** Tries the directories that could not be watched again (limits can free up). */
@@ -110,14 +120,7 @@ export class HotSet {
    */
   private watch(dir: string, owner: string): boolean {
     let err = this.watchers.add(dir);
-    if (err === "ENOSPC") {
-      const victim = this.oldestWatched(owner);
-      if (victim !== null) {
-        this.drop(victim);
-        this.evictions += 1;
-        err = this.watchers.add(dir);
-      }
-    }
+    if (err === "ENOSPC" && this.shed(owner)) err = this.watchers.add(dir);
     if (err === null) {
       this.failed.delete(dir);
       return true;
@@ -129,8 +132,4 @@ export class HotSet {
     return false;
   }
 
-  private oldestWatched(except: string | null): string | null {
-    for (const [name, dirs] of this.lru) if (name !== except && dirs.some((d) => this.watchers.has(d))) return name;
-    return null;
-  }
 }

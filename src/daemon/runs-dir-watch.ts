@@ -47,7 +47,8 @@ export class RunsDirWatch {
       const code = (err as NodeJS.ErrnoException).code ?? "EUNKNOWN";
       failed = code;
       if (this.watcher === w) {
-        this.log(`cannot watch the runs dir (${code}); the sweep covers it`);
+        // Said once per new reason, not at every retry.
+        if (this.failure !== code) this.log(`cannot watch the runs dir (${code}); the sweep covers it until a retry succeeds`);
         this.failure = code;
         this.watcher = null;
         void w.close();
@@ -55,7 +56,10 @@ export class RunsDirWatch {
       settle();
     });
     await settled;
-    if (failed === null && this.watcher === w) this.failure = null;
+    if (failed === null && this.watcher === w && this.failure !== null) {
+      this.log("watching the runs dir again");
+      this.failure = null;
+    }
   }
 
   async close(): Promise<void> {

@@ -79,9 +79,10 @@ export class Sweeper {
       const dirStamp = stampOf(statOrNull(this.runsDir));
       const relisted = force || dirStamp !== this.runsDirStamp;
       if (relisted) {
-        // The stamp is taken before listing: a change while listing shows at the next sweep.
-        this.runsDirStamp = dirStamp;
+        // The stamp is taken before listing (a change while listing shows at the next sweep)
+        // and kept only once the listing worked.
         changed.push(...this.relist(null));
+        this.runsDirStamp = dirStamp;
       }
       let dirs = 0;
       let n = 0;

@@ -72,6 +72,7 @@ export class WatchLoop {
   private sweeps = 0;
   private lastSweep: SweepResult | null = null;
   private lastSweepAt: string | null = null;
+  private loggedFailure: string | null = null;
 
   constructor(private readonly o: WatchLoopOptions) {
     this.runsDirWatch = new RunsDirWatch(o.runsDir, (filename, path) => this.onRaw(filename, path), o.log);
@@ -98,6 +99,9 @@ export class WatchLoop {
     for (const name of seedOrder(recent.names, recent.times, Math.max(0, this.o.maxWatches - 1))) this.hot.touch(name);
     this.writeStatus();
     await this.enqueue(() => this.fullPass());
+    // The first pid check also loads SQLite's native addon now: loaded lazily, at a moment
+    // without a free file descriptor, Node would remember the module as missing for good.
+    await this.enqueue(() => this.lockPass());
     this.ready = true;
     this.writeStatus();
     this.timers.push(setInterval(() => this.onSweepTimer(), this.o.sweepMs));
@@ -145,12 +149,12 @@ export class WatchLoop {
     return rel.split(sep)[0] ?? null;
   }
 
-  private markPending(name: string, since = Date.now()): void {
+  private markPending(name: string, since = Date.now(), schedule = true): void {
     if (this.stopping) return;
     const before = this.pending.get(name);
     if (before === undefined || since < before) this.pending.set(name, since);
     if (before === undefined && this.pending.size === 1) this.writeStatus();
-    this.schedulePass();
+    if (schedule) this.schedulePass();
   }
 
   private schedulePass(): void {
@@ -170,10 +174,14 @@ export class WatchLoop {
     return batch;
   }
 
-  /** A pass that did not happen (busy, failed) puts its entries back. */
+  /**
+   * A pass that did not happen puts its entries back, without asking for another pass: a busy
+   * writer lock has its own retry, and a failure (a full disk, no file descriptors) waits for
+   * the next sweep rather than spinning.
+   */
   private putBack(batch: Map<string, number>): void {
     this.inFlight = new Map();
-    for (const [name, since] of batch) this.markPending(name, since);
+    for (const [name, since] of batch) this.markPending(name, since, false);
   }
 
   /** After a pass indexed these entries: remember their stamps, watch them as recently active. */
@@ -371,8 +379,15 @@ export class WatchLoop {
   }
 
   private writeStatus(): void {
+    const status = this.status();
+    const failure = status.watchError;
+    if (failure !== this.loggedFailure) {
+      // Said when it starts and when it ends, not at every status write.
+      this.loggedFailure = failure;
+      this.o.log(status.watchError === null ? "every wanted directory is watched again" : `${status.watchFailures} director${status.watchFailures === 1 ? "y" : "ies"} could not be watched (${status.watchError}); the sweep covers them`);
+    }
     try {
-      writeDaemonStatus(this.o.dbPath, this.status());
+      writeDaemonStatus(this.o.dbPath, status);
     } catch (err) {
       this.o.log(`cannot write status: ${err instanceof Error ? err.message : String(err)}`);
     }

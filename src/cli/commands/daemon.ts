@@ -150,7 +150,8 @@ function unwatchedRow(s: DaemonStatus): [string, string][] {
   if (s.watchFailures <= 0) return [];
   const why = s.watchError === null ? "" : ` (${WATCH_ERRORS[s.watchError] ?? s.watchError})`;
   const runsDir = s.runsDirUnwatched ? ", the runs dir among them: new and removed runs wait for the sweep" : "";
-  return [["unwatched", `${s.watchFailures} directories could not be watched${why}${runsDir}; the sweep covers them every ${duration(s.sweepMs)}`]];
+  const dirs = s.watchFailures === 1 ? "1 directory" : `${s.watchFailures} directories`;
+  return [["unwatched", `${dirs} could not be watched${why}${runsDir}; the sweep covers them every ${duration(s.sweepMs)}`]];
 }
 
 const WATCH_ERRORS: Readonly<Record<string, string>> = {
