@@ -88,6 +88,9 @@ export class WatchLoop {
     }
     writeFileSync(daemonFiles(this.o.dbPath).pid, `${process.pid}\n`);
     this.writeStatus();
+    // What the passes import lazily is imported now: Node remembers an import that failed (for
+    // want of a file descriptor, say) as failed for good, and the daemon lives long.
+    await Promise.all([import("../disk/meta-zip.js"), import("../disk/meta-zip-large.js")]);
     // Stamps first, then watches, then the full index: whatever changes after a stamp was
     // taken is an event or differs at the next sweep, so nothing falls between them.
     const recent: { names: string[]; times: number[] } = { names: [], times: [] };
