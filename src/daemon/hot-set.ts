@@ -18,7 +18,7 @@ export class HotSet {
   private readonly failed = new Set<string>();
   /** the last reason a wanted directory could not be watched, while any could not */
   private failure: WatchError | null = null;
-  /** entries dropped to keep within the cap (so not every directory is watched) */
+  /** entries left out or dropped to keep within the cap (so not every directory is watched) */
   evictions = 0;
 
   constructor(

@@ -98,8 +98,10 @@ export class WatchLoop {
       recent.names.push(name);
       recent.times.push(ms);
     });
-    if (this.o.maxWatches >= 1) await this.runsDirWatch.ensure();
-    for (const name of seedOrder(recent.names, recent.times, Math.max(0, this.o.maxWatches - 1))) this.hot.touch(name);
+    this.runsDirWatch.ensure();
+    const seeds = seedOrder(recent.names, recent.times, Math.max(0, this.o.maxWatches - 1));
+    for (const name of seeds) this.hot.touch(name);
+    this.hot.evictions += recent.names.length - seeds.length;
     this.writeStatus();
     await this.enqueue(() => this.fullPass());
     // The first pid check also loads SQLite's native addon now: loaded lazily, at a moment
@@ -121,7 +123,7 @@ export class WatchLoop {
     if (this.debounce) clearTimeout(this.debounce);
     await this.sweeping;
     await this.chain;
-    await this.runsDirWatch.close();
+    this.runsDirWatch.close();
     this.hot.closeAll();
     removeDaemonFiles(this.o.dbPath, process.pid);
     this.o.log("stopped");
@@ -235,7 +237,7 @@ export class WatchLoop {
       // Limits can free up: try what could not be watched again, the runs dir first (out of
       // watches, the least recently active per-run directory gives its watch to it).
       if (this.runsDirWatch.failure === "ENOSPC") this.hot.shed();
-      await this.runsDirWatch.ensure();
+      this.runsDirWatch.ensure();
       this.hot.retryFailed();
       const r = await this.sweeper.sweep(relist, () => this.stopping);
       if (r === null) return;
