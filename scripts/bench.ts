@@ -330,11 +330,14 @@ async function benchDaemon(runsDir: string, db: string): Promise<DaemonResult> {
     }
     for (const p of made) rmSync(p, { recursive: true, force: true });
 
-    // Old runs: the corpus's first (by id) runs with a `.user` dir, whose dirs changed longest
-    // ago of all when the corpus was written; all three at once, each timed to its own row.
-    const old = firstIds.filter((id) => existsSync(join(runsDir, `${id}.user`))).slice(0, 3);
+    // Old runs: among the corpus's first runs (by id) with a `.user` dir, three whose dir the
+    // kernel says is not watched; all three at once, each timed.
+    // Unwatched ones when there are (past the cap); below it, every `.user` dir is watched.
     const watchedNow = new Set(kernelWatches(pid));
-    const oldWatched = old.filter((id) => watchedNow.has(statSync(join(runsDir, `${id}.user`)).ino)).length;
+    const isWatched = (id: string) => watchedNow.has(statSync(join(runsDir, `${id}.user`)).ino);
+    const withUser = firstIds.filter((id) => existsSync(join(runsDir, `${id}.user`)));
+    const old = [...withUser.filter((id) => !isWatched(id)), ...withUser.filter(isWatched)].slice(0, 3);
+    const oldWatched = old.filter(isWatched).length;
     const tag = `tag:bench-old-${Date.now()}`;
     const t = process.hrtime.bigint();
     for (const id of old) made.push(join(runsDir, `${id}.user`, logRunAttrs(runsDir, id, "bench", { [tag]: "" }, [], Date.now(), undefined)));

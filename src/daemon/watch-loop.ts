@@ -41,7 +41,7 @@ const LARGE_PASS = 1000;
 const MAX_LIVE_HOT = 256;
 
 /**
- * The daemon's loop (see docs/freshness.md): chokidar on the runs dir, a capped set of watched
+ * The daemon's loop (see docs/freshness.md): a watch on the runs dir, a capped set of watched
  * per-run directories (the recently active ones), a cheap stat sweep of every directory for the
  * rest, a full index in a child now and then, and a pid re-check of running runs. Index passes
  * run one at a time, each with the writer lock and its own connection, so a `reindex` can swap
@@ -102,6 +102,8 @@ export class WatchLoop {
     const seeds = seedOrder(recent.names, recent.times, Math.max(0, this.o.maxWatches - 1));
     for (const name of seeds) this.hot.touch(name);
     this.hot.evictions += recent.names.length - seeds.length;
+    recent.names = [];
+    recent.times = [];
     this.writeStatus();
     await this.enqueue(() => this.fullPass());
     // The first pid check also loads SQLite's native addon now: loaded lazily, at a moment
