@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
@@ -218,6 +218,34 @@ describe("daemon past its watch cap", () => {
     const r = cli(["daemon", "start", "--runs-dir", ws.runsDir, "--db", ws.dbPath], { [CAP_ENV]: "0" });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^catalog: the watch cap \(CATALOG_DAEMON_MAX_WATCHES\) must be a whole number of at least 1, not 0\n$/u);
+  });
+});
+
+describe("daemon and odd runs dirs", () => {
+  it("survives odd entries and a runs dir removed and made again, and watches the new one", async () => {
+    const ws = workspace();
+    oldRuns(ws, 3);
+    writeFileSync(join(ws.runsDir, "junk.user"), "a file where a directory should be");
+    symlinkSync(join(ws.runsDir, "nowhere"), join(ws.runsDir, "dangling.meta"));
+    symlinkSync(join(ws.runsDir, "loop.group"), join(ws.runsDir, "loop.group"));
+    mkdirSync(join(ws.runsDir, "line\nbreak.move"));
+    const pid = startDaemon(ws, 16, ["--sweep", "1"]);
+    const db = probes(reader(ws));
+    expect(db.status(runId(3))).toBe("completed");
+
+    // the runs dir goes (a remount, a `mv` of the whole tree) and comes back empty
+    rmSync(ws.runsDir, { recursive: true });
+    await visibleAfter(Date.now(), 15_000, () => db.status(runId(1)) === undefined);
+    mkdirSync(ws.runsDir);
+    writeRun(ws.runsDir, finishedRun(runId(50), { zip: true }));
+    await visibleAfter(Date.now(), 15_000, () => db.status(runId(50)) === "completed");
+    // from the next sweep on, the new runs dir is watched: new runs within 1 s again
+    await waitFor("the new runs dir watched", 5000, () => inotifyInodes(pid).includes(ino(ws.runsDir)));
+    const t = Date.now();
+    writeRun(ws.runsDir, finishedRun(runId(51), { zip: true }));
+    expect(await visibleAfter(t, 5000, () => db.status(runId(51)) === "completed"), "new run in the new runs dir").toBeLessThanOrEqual(1000);
+    const status = cli(["daemon", "status", "--runs-dir", ws.runsDir, "--db", ws.dbPath]);
+    expect(status.status).toBe(0);
   });
 });
 

@@ -75,15 +75,12 @@ export class Sweeper {
     this.running = true;
     try {
       const t0 = performance.now();
-      const changed: string[] = [];
       const dirStamp = stampOf(statOrNull(this.runsDir));
       const relisted = force || dirStamp !== this.runsDirStamp;
-      if (relisted) {
-        // The stamp is taken before listing (a change while listing shows at the next sweep)
-        // and kept only once the listing worked.
-        changed.push(...this.relist(null));
-        this.runsDirStamp = dirStamp;
-      }
+      // The stamp is taken before listing (a change while listing shows at the next sweep) and
+      // kept only once the listing worked.
+      const changed = relisted ? this.relist(null) : [];
+      if (relisted) this.runsDirStamp = dirStamp;
       let dirs = 0;
       let n = 0;
       for (const [name, stamp] of this.stamps) {
