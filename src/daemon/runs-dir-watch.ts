@@ -1,4 +1,5 @@
 import { statSync, watch, type FSWatcher } from "node:fs";
+import { basename } from "node:path";
 import type { WatchError } from "./dir-watchers.js";
 
 /**
@@ -13,8 +14,9 @@ import type { WatchError } from "./dir-watchers.js";
  */
 export class RunsDirWatch {
   private watcher: FSWatcher | null = null;
-  /** the inode of the runs dir being watched */
-  private ino: number | null = null;
+  /** which directory is watched: inode and birth time (a new directory can reuse a freed inode) */
+  private identity: string | null = null;
+  private readonly selfName: string;
   /** why the runs dir is not watched (an errno code), or null */
   failure: WatchError | null = null;
 
@@ -22,7 +24,9 @@ export class RunsDirWatch {
     private readonly runsDir: string,
     private readonly onRaw: (filename: string | null, watchedPath: string | undefined) => void,
     private readonly log: (msg: string) => void,
-  ) {}
+  ) {
+    this.selfName = basename(runsDir);
+  }
 
   get watching(): boolean {
     return this.watcher !== null;
@@ -34,10 +38,10 @@ export class RunsDirWatch {
    * silent with the old directory.
    */
   ensure(): void {
-    const ino = inodeOf(this.runsDir);
-    if (this.watcher !== null && ino === this.ino) return;
+    const identity = identityOf(this.runsDir);
+    if (this.watcher !== null && identity === this.identity) return;
     this.close();
-    if (ino === null) return;
+    if (identity === null) return;
     let w: FSWatcher;
     try {
       w = watch(this.runsDir, { persistent: true });
@@ -46,8 +50,19 @@ export class RunsDirWatch {
       return;
     }
     this.watcher = w;
-    this.ino = ino;
-    w.on("change", (_event, filename) => this.onRaw(filename === null ? null : String(filename), this.runsDir));
+    this.identity = identity;
+    w.on("change", (_event, filename) => {
+      const name = filename === null ? null : String(filename);
+      if (name === this.selfName) {
+        // An event on the runs dir itself (removed, moved, chmod'ed) names it by its own name:
+        // its watch may be dead. Drop it and report an event naming no entry, which asks for a
+        // sweep; the sweep watches the runs dir anew (if it is there) and lists it again.
+        if (this.watcher === w) this.close();
+        this.onRaw(null, this.runsDir);
+        return;
+      }
+      this.onRaw(name, this.runsDir);
+    });
     w.on("error", (err) => {
       // The runs dir removed or moved, say: drop the watch; the sweep sees what happened.
       if (this.watcher === w) this.watcher = null;
@@ -70,10 +85,10 @@ export class RunsDirWatch {
   }
 }
 
-function inodeOf(path: string): number | null {
+function identityOf(path: string): string | null {
   try {
     const st = statSync(path);
-    return st.isDirectory() ? st.ino : null;
+    return st.isDirectory() ? `${st.dev}:${st.ino}:${st.birthtimeMs}` : null;
   } catch {
     return null;
   }
