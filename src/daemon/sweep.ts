@@ -68,7 +68,8 @@ export class Sweeper {
   refresh(name: string): void {
     const kind = classifyEntry(name).kind;
     if (unitOfEntry(name) === null) return;
-    const stamp = sweptKind(kind) ? this.stampEntry(name, kind === "meta-dir" || kind === "legacy-meta-dir", null, true) : NOT_SWEPT;
+    const present = () => (statOrNull(`${this.runsDir}${sep}${name}`) === null ? null : NOT_SWEPT);
+    const stamp = sweptKind(kind) ? this.stampEntry(name, kind === "meta-dir" || kind === "legacy-meta-dir", null, true) : present();
     if (stamp === null) this.forget(name);
     else this.stamps.set(name, stamp);
   }

@@ -134,7 +134,8 @@ export function runDaemonStatus(args: GlobalArgs, out: (s: string) => void): num
     ["state", s.ready ? "watching" : "first index in progress"],
     ["watches", `${s.watches} directories${s.capReached ? ` (cap ${s.watchCap}: the most recently active; the sweep covers the rest)` : ""}`],
     ...unwatchedRow(s),
-    ["sweep", sweepLine(s, now)],
+    // A daemon started by an older catalog writes no sweep fields.
+    ...(typeof s.sweepMs === "number" ? [["sweep", sweepLine(s, now)] as [string, string]] : []),
     ["last change seen", s.lastChangeSeen === null ? "none yet" : `${s.lastChangeSeen} (${duration(now - Date.parse(s.lastChangeSeen))} ago)`],
     ["last pass", s.lastPassAt === null ? "none yet" : `${s.lastPassAt} (${s.lastPassMs} ms)`],
     ["lag", s.pending === 0 ? "0 s (caught up)" : `${(lagMs / 1000).toFixed(1)} s (${s.pending} entries waiting)`],
@@ -151,7 +152,7 @@ function unwatchedRow(s: DaemonStatus): [string, string][] {
   const why = s.watchError === null ? "" : ` (${WATCH_ERRORS[s.watchError] ?? s.watchError})`;
   const runsDir = s.runsDirUnwatched ? ", the runs dir among them: new and removed runs wait for the sweep" : "";
   const dirs = s.watchFailures === 1 ? "1 directory" : `${s.watchFailures} directories`;
-  return [["unwatched", `${dirs} could not be watched${why}${runsDir}; the sweep covers them every ${duration(s.sweepMs)}`]];
+  return [["unwatched", `${dirs} could not be watched${why}${runsDir}; the sweep covers them every ${period(s.sweepMs)}`]];
 }
 
 const WATCH_ERRORS: Readonly<Record<string, string>> = {
@@ -161,7 +162,15 @@ const WATCH_ERRORS: Readonly<Record<string, string>> = {
 
 function sweepLine(s: DaemonStatus, now: number): string {
   const last = s.lastSweepAt === null ? "none yet" : `last ${duration(now - Date.parse(s.lastSweepAt))} ago, ${s.sweptDirs} directories in ${s.lastSweepMs} ms`;
-  return `every ${duration(s.sweepMs)} (${last}); a full index every ${duration(s.fullPassMs)}`;
+  return `every ${period(s.sweepMs)} (${last}); a full index every ${period(s.fullPassMs)}`;
+}
+
+/** A configured period: "30 s", "10 min", "1 h 30 min" (no "0 s" tails). */
+function period(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60 || s % 60 !== 0) return duration(ms);
+  const m = s / 60;
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ""}`;
 }
 
 function duration(ms: number): string {
