@@ -1,19 +1,21 @@
 /**
- * npm run bench [-- --quick] [-- --sizes 1000,10000] [-- --out docs/benchmarks.md]
+ * npm run bench [-- --quick] [-- --sizes 1000,10000] [-- --out docs/benchmarks.md] [-- --only daemon]
  *
+ * `--only daemon` measures just the daemon (on a corpus indexed once if need be) and prints its
+ * rows without writing docs/benchmarks.md.
  * Times catalog against baselines measured in the same run, for corpora of 1k, 10k and 100k runs
  * (quick: 1k and 10k), and writes the table to docs/benchmarks.md (a full run) or prints it.
  * Corpora are generated once into $CATALOG_BENCH_DIR (default: <tmp>/catalog-bench) and reused.
  * This is a script, not a test: nothing here asserts, it measures and reports.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { ARCHIVES_DIR, classifyEntry } from "../src/disk/entries.js";
 import { CORPUS_MARKER, writeCorpus } from "../src/fixtures/corpus.js";
-import { logRunAttrs } from "../src/fixtures/gage-writer.js";
+import { logRunAttrs, writeRun } from "../src/fixtures/gage-writer.js";
 import { packageRoot } from "../src/package-root.js";
 
 const ROOT = packageRoot();
@@ -157,10 +159,33 @@ interface SizeResult {
   query: Stat;
   naive: Stat;
   queryRuns: Stat;
-  latency: Stat;
-  daemonRssMb: number;
-  daemonPeakMb: number;
-  daemonWatches: number;
+  daemon: DaemonResult;
+}
+
+interface DaemonResult {
+  /** `daemon start` until ready: listing and stamps, then a (no-change) full index */
+  startMs: number;
+  newRun: Stat;
+  /** a second attr-log entry in a run made during the bench: its `.user` dir is watched */
+  activeChange: Stat;
+  removedRun: Stat;
+  /** an attr-log entry in one of the first runs of the corpus: not watched, found by the sweep */
+  oldChange: Stat;
+  /** how many of those old runs' `.user` dirs were watched anyway (all, below the cap) */
+  oldWatched: number;
+  rssMb: number;
+  peakMb: number;
+  /** inotify watches: the daemon's count and the kernel's (fdinfo of its inotify fds) */
+  watches: number;
+  kernelWatches: number;
+  watchCap: number;
+  sweptDirs: number;
+  sweepMs: number;
+  sweepPeriodMs: number;
+  fullPassPeriodMs: number;
+  /** CPU time (daemon and its children) over an idle minute, % of one core */
+  idleCpuPct: number;
+  idleWindowS: number;
 }
 
 async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
@@ -206,34 +231,7 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
   const queryRuns = repeat(20, () => timeSync(cat("query", "--no-refresh")));
   const naive = repeat(n >= 100_000 ? 3 : 5, () => timeSync([process.execPath, NAIVE, runsDir, "--tag", "color=green"]));
 
-  // The daemon: visible-change latency (file written → row readable) and its memory.
-  const start = spawnSync(process.execPath, [BIN, "daemon", "start", "--runs-dir", runsDir, "--db", db], { encoding: "utf8" });
-  if (start.status !== 0) throw new Error(`daemon start: ${start.stderr}`);
-  const pid = Number(readFileSync(`${db}.daemon.pid`, "utf8"));
-  const reader = new Database(db, { readonly: true });
-  const probe = reader.prepare("SELECT 1 FROM current_attrs WHERE owner_kind = 'run' AND owner_id = ? AND key = ?").pluck();
-  const runIds = (reader.prepare("SELECT id FROM runs ORDER BY id LIMIT 10").pluck().all() as string[]);
-  const latencies: number[] = [];
-  const written: string[] = [];
-  for (const [i, id] of runIds.entries()) {
-    const tag = `tag:bench-${Date.now()}-${i}`;
-    const t = process.hrtime.bigint();
-    written.push(join(runsDir, `${id}.user`, logRunAttrs(runsDir, id, "bench", { [tag]: "" }, [], Date.now(), undefined)));
-    for (;;) {
-      if (probe.get(id, tag)) break;
-      if (Number(process.hrtime.bigint() - t) / 1e6 > 10_000) break;
-      await new Promise((r) => setTimeout(r, 2));
-    }
-    latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  reader.close();
-  await new Promise((r) => setTimeout(r, 1000));
-  const daemonRssMb = (procStatusKb(pid, "VmRSS") ?? 0) / 1024;
-  const daemonPeakMb = (procStatusKb(pid, "VmHWM") ?? 0) / 1024;
-  const status = JSON.parse(readFileSync(`${db}.daemon.json`, "utf8")) as { watches: number };
-  spawnSync(process.execPath, [BIN, "daemon", "stop", "--runs-dir", runsDir, "--db", db]);
-  for (const f of written) rmSync(f, { force: true });
+  const daemon = await benchDaemon(runsDir, db);
   timeSync(cat("index"));
 
   return {
@@ -249,16 +247,167 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
     query,
     naive,
     queryRuns,
-    latency: stat(latencies),
-    daemonRssMb,
-    daemonPeakMb,
-    daemonWatches: status.watches,
+    daemon,
   };
+}
+
+/** The inodes a process watches, from the fdinfo of its inotify descriptors (the kernel's account). */
+function kernelWatches(pid: number): number[] {
+  const inodes: number[] = [];
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/fd/${fd}`) !== "anon_inode:inotify") continue;
+      for (const m of readFileSync(`/proc/${pid}/fdinfo/${fd}`, "utf8").matchAll(/^inotify wd:[0-9a-f]+ ino:([0-9a-f]+)/gmu)) inodes.push(parseInt(m[1]!, 16));
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return inodes;
+}
+
+/** utime + stime of a process and its waited-for children (full passes run as children), in ticks. */
+function cpuTicks(pid: number): number {
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /su, "").split(" ");
+  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+}
+
+const CLK_TCK = 100; // Linux's USER_HZ, what /proc/<pid>/stat counts in
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it holds; ms from `t` (hrtime ns). */
+async function untilVisible(t: bigint, probe: () => boolean, deadlineMs = 60_000): Promise<number> {
+  for (;;) {
+    const elapsed = Number(process.hrtime.bigint() - t) / 1e6;
+    if (probe()) return elapsed;
+    if (elapsed > deadlineMs) throw new Error(`bench: a change not visible within ${deadlineMs} ms`);
+    await sleep(2);
+  }
+}
+
+/**
+ * The daemon on an indexed corpus: its start, the latency of each kind of change (file written →
+ * row readable in the database), its memory, its watches against the kernel's count, and its CPU
+ * over an idle minute. Everything it writes into the corpus is removed again.
+ */
+async function benchDaemon(runsDir: string, db: string): Promise<DaemonResult> {
+  const cat = (...a: string[]) => [process.execPath, BIN, ...a, "--runs-dir", runsDir, "--db", db];
+  const t0 = process.hrtime.bigint();
+  const start = spawnSync(cat("daemon", "start")[0]!, cat("daemon", "start").slice(1), { encoding: "utf8" });
+  if (start.status !== 0) throw new Error(`daemon start: ${start.stderr}`);
+  const startMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const pid = Number(readFileSync(`${db}.daemon.pid`, "utf8"));
+  const made: string[] = [];
+  try {
+    const reader = new Database(db, { readonly: true });
+    const runStatus = reader.prepare("SELECT status FROM runs WHERE id = ?").pluck();
+    const hasAttr = reader.prepare("SELECT 1 FROM current_attrs WHERE owner_kind = 'run' AND owner_id = ? AND key = ?").pluck();
+    const firstIds = reader.prepare("SELECT id FROM runs ORDER BY id LIMIT 200").pluck().all() as string[];
+    await sleep(1000);
+
+    const ids = Array.from({ length: 5 }, (_, i) => `ffffff${String(i).padStart(2, "0")}-0000-4000-8000-${Date.now().toString(16).padStart(12, "0").slice(-12)}`);
+    const newRun: number[] = [];
+    const activeChange: number[] = [];
+    const removedRun: number[] = [];
+    for (const id of ids) {
+      let t = process.hrtime.bigint();
+      writeRun(runsDir, { id, opref: { ns: "bench", name: "train" }, staged: 1_700_000_000_000_000, started: 1_700_000_001_000_000, stopped: 1_700_000_002_000_000, exit: 0, zip: true, runDir: false });
+      made.push(join(runsDir, `${id}.meta.zip`), join(runsDir, `${id}.user`));
+      newRun.push(await untilVisible(t, () => runStatus.get(id) === "completed"));
+      logRunAttrs(runsDir, id, "bench", { "tag:first": "" }, [], Date.now(), undefined);
+      await untilVisible(t, () => hasAttr.get(id, "tag:first") === 1);
+      await sleep(50);
+      t = process.hrtime.bigint();
+      logRunAttrs(runsDir, id, "bench", { "tag:second": "" }, [], Date.now(), undefined);
+      activeChange.push(await untilVisible(t, () => hasAttr.get(id, "tag:second") === 1));
+      await sleep(50);
+    }
+    for (const id of ids) {
+      const t = process.hrtime.bigint();
+      rmSync(join(runsDir, `${id}.meta.zip`));
+      removedRun.push(await untilVisible(t, () => runStatus.get(id) === undefined));
+      await sleep(50);
+    }
+    for (const p of made) rmSync(p, { recursive: true, force: true });
+
+    // Old runs: among the corpus's first runs (by id) with a `.user` dir, three whose dir the
+    // kernel says is not watched; all three at once, each timed.
+    // Unwatched ones when there are (past the cap); below it, every `.user` dir is watched.
+    const watchedNow = new Set(kernelWatches(pid));
+    const isWatched = (id: string) => watchedNow.has(statSync(join(runsDir, `${id}.user`)).ino);
+    const withUser = firstIds.filter((id) => existsSync(join(runsDir, `${id}.user`)));
+    const old = [...withUser.filter((id) => !isWatched(id)), ...withUser.filter(isWatched)].slice(0, 3);
+    const oldWatched = old.filter(isWatched).length;
+    const tag = `tag:bench-old-${Date.now()}`;
+    const t = process.hrtime.bigint();
+    for (const id of old) made.push(join(runsDir, `${id}.user`, logRunAttrs(runsDir, id, "bench", { [tag]: "" }, [], Date.now(), undefined)));
+    const oldChange = await Promise.all(old.map((id) => untilVisible(t, () => hasAttr.get(id, tag) === 1)));
+    reader.close();
+
+    await sleep(3000);
+    const rssMb = (procStatusKb(pid, "VmRSS") ?? 0) / 1024;
+    const peakMb = (procStatusKb(pid, "VmHWM") ?? 0) / 1024;
+    const watches = kernelWatches(pid).length;
+    const idleWindowS = 60;
+    const c0 = cpuTicks(pid);
+    await sleep(idleWindowS * 1000);
+    const idleCpuPct = ((cpuTicks(pid) - c0) / CLK_TCK / idleWindowS) * 100;
+    // Read after the idle minute, which holds at least one sweep.
+    const status = JSON.parse(readFileSync(`${db}.daemon.json`, "utf8")) as { watches: number; watchCap: number; sweptDirs: number; lastSweepMs: number; sweepMs: number; fullPassMs: number };
+    return {
+      startMs,
+      newRun: stat(newRun),
+      activeChange: stat(activeChange),
+      removedRun: stat(removedRun),
+      oldChange: stat(oldChange),
+      oldWatched,
+      rssMb,
+      peakMb,
+      watches: status.watches,
+      kernelWatches: watches,
+      watchCap: status.watchCap,
+      sweptDirs: status.sweptDirs,
+      sweepMs: status.lastSweepMs,
+      sweepPeriodMs: status.sweepMs,
+      fullPassPeriodMs: status.fullPassMs,
+      idleCpuPct,
+      idleWindowS,
+    };
+  } finally {
+    spawnSync(cat("daemon", "stop")[0]!, cat("daemon", "stop").slice(1));
+    for (const p of made) rmSync(p, { recursive: true, force: true });
+  }
 }
 
 const ms = (s: Stat) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
 const fmt = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
 const ratio = (a: Stat, b: Stat) => `${(a.median / b.median).toFixed(2)}×`;
+
+function daemonRows(row: (label: string, f: (r: SizeResult) => string) => string): string[] {
+  const d = (f: (d: DaemonResult) => string) => (r: SizeResult) => f(r.daemon);
+  return [
+    row("**daemon: new run** written → visible in the DB (5 runs)", d((x) => ms(x.newRun))),
+    row("**daemon: active run's attr log** (its `.user` dir watched) → visible (5 changes)", d((x) => ms(x.activeChange))),
+    row("**daemon: run removed** → gone from the DB (5 runs)", d((x) => ms(x.removedRun))),
+    row("**daemon: old run's attr log** (unwatched past the cap: the 30 s sweep) → visible (3 changes)", d((x) => `${ms(x.oldChange)}; ${x.oldWatched} of 3 watched`)),
+    row("daemon start → ready (listing, stamps, a no-change full index)", d((x) => fmt(x.startMs))),
+    row("**daemon RSS** after catching up (peak)", d((x) => `${x.rssMb.toFixed(0)} MB (${x.peakMb.toFixed(0)} MB)`)),
+    row("**daemon inotify watches** (kernel's count; cap)", d((x) => `${x.kernelWatches} (${x.watchCap})`)),
+    row("daemon sweep: directories stat'ed, time", d((x) => `${x.sweptDirs} in ${fmt(x.sweepMs)}`)),
+    row("**daemon idle CPU**, % of one core (60 s: 2 sweeps, 30 pid checks)", d((x) => `${x.idleCpuPct.toFixed(1)}%`)),
+    row("→ with the full index every 10 min, averaged (no-change refresh / 600 s)", (r) => `${(r.daemon.idleCpuPct + (r.refresh.median / r.daemon.fullPassPeriodMs) * 100).toFixed(1)}%`),
+  ];
+}
+
+/** Only the daemon's rows (`--only daemon`). */
+function reportDaemon(results: readonly { n: number; daemon: DaemonResult }[]): string {
+  const cols = results.map((r) => `${r.n / 1000}k runs`);
+  const lines = [`| daemon (median, min–max) | ${cols.join(" | ")} |`, `|---|${cols.map(() => "---").join("|")}|`];
+  const row = (label: string, f: (r: SizeResult) => string) =>
+    // The averaged row needs the refresh time, which `--only daemon` does not measure.
+    label.startsWith("→") ? "" : `| ${label} | ${results.map((r) => f(r as SizeResult)).join(" | ")} |`;
+  return [...lines, ...daemonRows(row).filter((l) => l !== "")].join("\n");
+}
 
 function report(results: readonly SizeResult[]): string {
   const cols = results.map((r) => `${r.n / 1000}k runs`);
@@ -282,9 +431,7 @@ function report(results: readonly SizeResult[]): string {
     row("→ query / naive lister", (r) => `${(r.query.median / r.naive.median).toFixed(3)}× (${(r.naive.median / r.query.median).toFixed(0)}× faster)`),
     row("`query --no-refresh` (20 newest runs)", (r) => ms(r.queryRuns)),
     row("`query --where \"metrics.loss < 0.2\"`", () => "n/a (`--where` not built yet)"),
-    row("daemon: file written → visible in the DB (10 changes)", (r) => ms(r.latency)),
-    row("daemon RSS after catching up (peak)", (r) => `${r.daemonRssMb.toFixed(0)} MB (${r.daemonPeakMb.toFixed(0)} MB)`),
-    row("daemon watches (directories)", (r) => String(r.daemonWatches)),
+    ...daemonRows(row),
   ];
   if (results.length > 1) {
     const a = results[0]!;
@@ -295,7 +442,7 @@ function report(results: readonly SizeResult[]): string {
       `Growth from ${a.n / 1000}k to ${b.n / 1000}k runs (${b.n / a.n}× the runs): full index ${g((r) => r.index.median)}, ` +
         `read floor ${g((r) => r.readFloor.median)}, no-change refresh ${g((r) => r.refresh.median)}, ` +
         `green-groups query ${g((r) => r.query.median)}, naive lister ${g((r) => r.naive.median)}, ` +
-        `daemon latency ${g((r) => r.latency.median)}.`,
+        `daemon latency (watched change) ${g((r) => r.daemon.activeChange.median)}.`,
     );
   }
   return lines.join("\n");
@@ -310,6 +457,19 @@ async function main(argv: string[]): Promise<void> {
   const benchDir = process.env["CATALOG_BENCH_DIR"] ?? join(tmpdir(), "catalog-bench");
   mkdirSync(benchDir, { recursive: true });
   const t0 = Date.now();
+  if (argv.includes("--only") && argv[argv.indexOf("--only") + 1] === "daemon") {
+    const results: { n: number; daemon: DaemonResult }[] = [];
+    for (const n of sizes) {
+      process.stderr.write(`bench: daemon, ${n} runs…\n`);
+      const runsDir = corpus(benchDir, n, 1);
+      const db = join(benchDir, `catalog-${n}.sqlite`);
+      timeSync([process.execPath, BIN, "index", "--runs-dir", runsDir, "--db", db]);
+      results.push({ n, daemon: await benchDaemon(runsDir, db) });
+      process.stderr.write(reportDaemon(results) + "\n\n");
+    }
+    process.stdout.write(`${cpus().length} CPUs, Node ${process.version}; took ${((Date.now() - t0) / 1000).toFixed(0)} s\n\n${reportDaemon(results)}\n`);
+    return;
+  }
   const results: SizeResult[] = [];
   for (const n of sizes) {
     process.stderr.write(`bench: ${n} runs…\n`);

@@ -46,8 +46,15 @@ const REFRESH_OPTIONS = {
 } as const satisfies Options;
 
 const WATCH_OPTIONS = {
-  sweep: { type: "number", default: 30, min: 0.1, placeholder: "SECONDS", describe: "seconds between full stat sweeps" },
+  sweep: { type: "number", default: 30, min: 0.1, placeholder: "SECONDS", describe: "seconds between stat sweeps of the directories not watched" },
   "lock-check": { type: "number", default: 2, min: 0.1, placeholder: "SECONDS", describe: "seconds between pid checks of running runs" },
+  "max-watches": {
+    type: "integer",
+    default: 2048,
+    min: 1,
+    placeholder: "N",
+    describe: "most inotify watches: the runs dir and the most recently active run dirs (the sweep covers the rest)",
+  },
 } as const satisfies Options;
 
 const SPECS = {

@@ -1,15 +1,21 @@
 import { watch, type FSWatcher } from "node:fs";
 
+/** Why a directory could not be watched: an errno code (ENOSPC, EMFILE, EACCES, …). */
+export type WatchError = string;
+
+/** The directory is gone (or is not one): nothing to watch, and nothing failed. */
+export function isGone(code: WatchError): boolean {
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
 /**
- * One plain `fs.watch` (one inotify watch) per directory, for the many small per-run directories.
+ * One plain `fs.watch` (one inotify watch) per directory, for the per-run directories.
  * chokidar keeps per-path bookkeeping (a scan of each directory, a watcher per file unless told
  * otherwise): measured here at ~17 KB of memory per watched directory, against ~1 KB for a bare
- * `fs.watch`, which at 100k runs is the difference between gigabytes and a bounded daemon.
+ * `fs.watch`.
  */
 export class DirWatchers {
   private readonly watchers = new Map<string, FSWatcher>();
-  /** directories that could not be watched (inotify limit, gone meanwhile) */
-  failures = 0;
 
   constructor(private readonly onEvent: (dir: string, filename: string | null) => void) {}
 
@@ -21,20 +27,22 @@ export class DirWatchers {
     return this.watchers.has(dir);
   }
 
-  dirs(): IterableIterator<string> {
-    return this.watchers.keys();
-  }
-
-  add(dir: string): void {
-    if (this.watchers.has(dir)) return;
+  /**
+   * Watches `dir`; null when it is watched, else why not. Running out of inotify watches
+   * (ENOSPC) or instances (EMFILE) is an answer here, never an exception: the caller falls back
+   * to sweeping that directory.
+   */
+  add(dir: string): WatchError | null {
+    if (this.watchers.has(dir)) return null;
     try {
       // Listeners shared by every watcher (no closure per directory): `dir` rides on the watcher.
       const w = Object.assign(watch(dir, { persistent: true }), { dir, owner: this });
       w.on("change", onChange);
       w.on("error", onError);
       this.watchers.set(dir, w);
-    } catch {
-      this.failures += 1;
+      return null;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code ?? "EUNKNOWN";
     }
   }
 
@@ -62,6 +70,8 @@ function onChange(this: TaggedWatcher, _event: string, filename: string | Buffer
   this.owner.emit(this.dir, filename === null ? null : String(filename));
 }
 
+/** A watch that broke (its directory removed, …) is dropped; the owner re-adds it if wanted. */
 function onError(this: TaggedWatcher): void {
   this.owner.remove(this.dir);
+  this.owner.emit(this.dir, null);
 }

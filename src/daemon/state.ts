@@ -9,10 +9,26 @@ export interface DaemonStatus {
   readonly db: string;
   /** the first full pass is done: queries may trust the index */
   readonly ready: boolean;
-  /** directories watched (one inotify watch each) */
+  /** directories watched (one inotify watch each), the runs dir included */
   readonly watches: number;
-  /** watches that could not be added (inotify limit): the periodic sweep covers them */
+  /** the most the daemon will hold, the runs dir included */
+  readonly watchCap: number;
+  /** recently active entries were dropped to stay within the cap: the sweep covers them */
+  readonly capReached: boolean;
+  /** directories the daemon wanted to watch but could not (inotify limits): the sweep covers them */
   readonly watchFailures: number;
+  /** why they could not be watched (ENOSPC: out of inotify watches; EMFILE: out of inotify instances), or null */
+  readonly watchError: string | null;
+  /** the runs dir itself is not watched (see watchError): new and removed runs wait for the sweep */
+  readonly runsDirUnwatched: boolean;
+  /** period of the cheap stat sweep, ms */
+  readonly sweepMs: number;
+  /** directories the last sweep stat'ed, and how long it took */
+  readonly sweptDirs: number;
+  readonly lastSweepAt: string | null;
+  readonly lastSweepMs: number | null;
+  /** period of the full index (a `catalog index` child), ms */
+  readonly fullPassMs: number;
   /** newest file-system event seen, ISO */
   readonly lastChangeSeen: string | null;
   readonly lastPassAt: string | null;

@@ -1,23 +1,28 @@
-import { readdirSync, writeFileSync } from "node:fs";
-import { spawn } from "node:child_process";
-import { join, relative, sep } from "node:path";
-import type { FSWatcher } from "chokidar";
-import { indexEntries, type IndexStats } from "../index/indexer.js";
-import { packageRoot } from "../package-root.js";
+import { writeFileSync } from "node:fs";
+import { relative, sep } from "node:path";
+import { indexEntries } from "../index/indexer.js";
+import { unitOfEntry } from "../index/units.js";
 import { deadLiveLocks, recheckLiveLocks } from "../index/locks.js";
-import { openDb } from "../index/db.js";
+import { openDb, type Db } from "../index/db.js";
 import { withWriter } from "../index/writer.js";
 import { LockBusyError } from "../index/writer-lock.js";
 import { daemonFiles, liveDaemonPid, removeDaemonFiles, writeDaemonStatus, type DaemonStatus } from "./state.js";
-import { watchDirsFor } from "./watch-set.js";
 import { DirWatchers } from "./dir-watchers.js";
-import { ARCHIVES_DIR, classifyEntry } from "../disk/entries.js";
+import { HotSet } from "./hot-set.js";
+import { RunsDirWatch } from "./runs-dir-watch.js";
+import { Sweeper, type SweepResult } from "./sweep.js";
+import { runFullPass } from "./full-pass.js";
+import { seedOrder } from "./seed.js";
 
 export interface WatchLoopOptions {
   readonly runsDir: string;
   readonly dbPath: string;
-  /** full stat sweep period: catches what watching misses (network filesystems, lost events) */
+  /** period of the cheap stat sweep: what is not watched is seen within this */
   readonly sweepMs: number;
+  /** a full index (a `catalog index` child) replaces every this many sweeps */
+  readonly fullEvery: number;
+  /** most inotify watches the daemon holds, the runs dir included (>= 1) */
+  readonly maxWatches: number;
   /** how often runs shown as running have their pid re-checked */
   readonly lockCheckMs: number;
   /** events are gathered this long before a pass */
@@ -25,27 +30,36 @@ export interface WatchLoopOptions {
   readonly log: (msg: string) => void;
 }
 
-export const DEFAULT_WATCH_OPTIONS = { sweepMs: 30_000, lockCheckMs: 2_000, debounceMs: 20 } as const;
+export const DEFAULT_WATCH_OPTIONS = { sweepMs: 30_000, fullEvery: 20, maxWatches: 2048, lockCheckMs: 2_000, debounceMs: 20 } as const;
 
 const ROLE = "catalog daemon";
 /** A pass that finds the writer lock taken (a reindex, a manual index) retries after this. */
 const BUSY_RETRY_MS = 250;
+/** More entries than this waiting: a full index in a child, not a targeted pass in the daemon. */
+const LARGE_PASS = 1000;
+/** Running runs kept hot at each pid check, at most (their meta dir and proc/ are watched). */
+const MAX_LIVE_HOT = 256;
 
 /**
- * The daemon's loop: a full incremental index, then chokidar on the runs dir and the per-run
- * directories that can change, a targeted index of the entries each event names, a periodic full
- * sweep, and a pid re-check of running runs. One pass at a time; each takes the writer lock and
- * its own connection, so a `reindex` can swap the database between passes.
+ * The daemon's loop (see docs/freshness.md): a watch on the runs dir, a capped set of watched
+ * per-run directories (the recently active ones), a cheap stat sweep of every directory for the
+ * rest, a full index in a child now and then, and a pid re-check of running runs. Index passes
+ * run one at a time, each with the writer lock and its own connection, so a `reindex` can swap
+ * the database between passes.
  */
 export class WatchLoop {
-  /** chokidar on the runs dir itself: entries added, removed, rewritten */
-  private watcher: FSWatcher | null = null;
-  /** the per-run directories whose contents change (see watch-set.ts) */
-  private readonly dirs = new DirWatchers((dir, filename) => this.onRaw(filename, dir));
-  private chokidarErrors = 0;
-  private readonly pending = new Map<string, number>();
+  private readonly runsDirWatch: RunsDirWatch;
+  private readonly hot: HotSet;
+  private readonly sweeper: Sweeper;
+  /** entries seen changed and not yet indexed → when first seen */
+  private pending = new Map<string, number>();
+  /** entries a pass is indexing now (back into `pending` if the pass does not happen) */
+  private inFlight = new Map<string, number>();
   private fullPending = false;
   private chain: Promise<void> = Promise.resolve();
+  private sweeping: Promise<void> = Promise.resolve();
+  /** a sweep waiting for the one under way (events ask for one; they merge) */
+  private sweepQueued: { relist: boolean } | null = null;
   private debounce: NodeJS.Timeout | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private stopping = false;
@@ -55,10 +69,18 @@ export class WatchLoop {
   private lastPassAt: string | null = null;
   private lastPassMs: number | null = null;
   private passes = 0;
+  private sweeps = 0;
+  private lastSweep: SweepResult | null = null;
+  private lastSweepAt: string | null = null;
+  private loggedFailure: string | null = null;
 
-  constructor(private readonly o: WatchLoopOptions) {}
+  constructor(private readonly o: WatchLoopOptions) {
+    this.runsDirWatch = new RunsDirWatch(o.runsDir, (filename, path) => this.onRaw(filename, path), o.log);
+    this.hot = new HotSet(o.runsDir, Math.max(0, o.maxWatches - 1), new DirWatchers((dir, filename) => this.onRaw(filename, dir)));
+    this.sweeper = new Sweeper(o.runsDir);
+  }
 
-  /** Claims the database (one daemon per database), indexes, then starts watching. */
+  /** Claims the database (one daemon per database), indexes, then keeps it fresh. */
   async start(): Promise<void> {
     const other = liveDaemonPid(this.o.dbPath);
     if (other !== null && other !== process.pid) {
@@ -66,13 +88,33 @@ export class WatchLoop {
     }
     writeFileSync(daemonFiles(this.o.dbPath).pid, `${process.pid}\n`);
     this.writeStatus();
-    await this.enqueue(() => this.fullPass());
-    this.ready = true;
-    await this.startWatching();
+    // What the passes import lazily is imported now: Node remembers an import that failed (for
+    // want of a file descriptor, say) as failed for good, and the daemon lives long.
+    await Promise.all([import("../disk/meta-zip.js"), import("../disk/meta-zip-large.js"), import("fflate"), import("yauzl")]);
+    // Stamps first, then watches, then the full index: whatever changes after a stamp was
+    // taken is an event or differs at the next sweep, so nothing falls between them.
+    const recent: { names: string[]; times: number[] } = { names: [], times: [] };
+    this.sweeper.snapshot((name, ms) => {
+      recent.names.push(name);
+      recent.times.push(ms);
+    });
+    this.runsDirWatch.ensure();
+    const seeds = seedOrder(recent.names, recent.times, Math.max(0, this.o.maxWatches - 1));
+    for (const name of seeds) this.hot.touch(name);
+    this.hot.evictions += recent.names.length - seeds.length;
+    recent.names = [];
+    recent.times = [];
     this.writeStatus();
-    this.timers.push(setInterval(() => this.requestFull(), this.o.sweepMs));
+    await this.enqueue(() => this.fullPass());
+    // The first pid check also loads SQLite's native addon now: loaded lazily, at a moment
+    // without a free file descriptor, Node would remember the module as missing for good.
+    await this.enqueue(() => this.lockPass());
+    this.ready = true;
+    this.writeStatus();
+    this.timers.push(setInterval(() => this.onSweepTimer(), this.o.sweepMs));
     this.timers.push(setInterval(() => void this.enqueue(() => this.lockPass()), this.o.lockCheckMs));
-    this.o.log(`watching ${this.o.runsDir} (${1 + this.dirs.size} directories)`);
+    const w = this.status();
+    this.o.log(`watching ${this.o.runsDir}: ${w.watches} directories watched (cap ${w.watchCap}), ${this.sweeper.size} entries swept every ${this.o.sweepMs / 1000} s`);
   }
 
   /** Finishes the pass under way (its transaction commits), then stops. */
@@ -81,52 +123,28 @@ export class WatchLoop {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     if (this.debounce) clearTimeout(this.debounce);
+    await this.sweeping;
     await this.chain;
-    await this.watcher?.close();
-    this.dirs.closeAll();
+    this.runsDirWatch.close();
+    this.hot.closeAll();
     removeDaemonFiles(this.o.dbPath, process.pid);
     this.o.log("stopped");
   }
 
-  private async startWatching(): Promise<void> {
-    const runsDir = this.o.runsDir;
-    const { default: chokidar } = await import("chokidar");
-    this.watcher = chokidar.watch(runsDir, {
-      depth: 0,
-      ignoreInitial: true,
-      persistent: true,
-      // Only the runs dir itself is watched; what happens to its entries arrives as raw events
-      // naming them, so chokidar need not scan (or stat) the hundreds of thousands of entries.
-      ignored: (path) => path !== runsDir,
-    });
-    this.watcher.on("raw", (_event, filename, details) => this.onRaw(filename, (details as { watchedPath?: string }).watchedPath));
-    this.watcher.on("error", (err) => {
-      this.chokidarErrors += 1;
-      this.o.log(`watch error: ${err instanceof Error ? err.message : String(err)}`);
-    });
-    const ready = new Promise<void>((resolve) => this.watcher!.once("ready", () => resolve()));
-    this.syncWatches();
-    await ready;
-  }
-
   private onRaw(filename: string | null, watchedPath: string | undefined): void {
     if (this.stopping) return;
-    this.lastChangeSeen = new Date().toISOString();
     const entry = this.entryOf(filename, watchedPath);
     if (entry === null) {
-      this.requestFull();
+      // An event that names no entry (the runs dir itself): list it again now.
+      this.lastChangeSeen = new Date().toISOString();
+      this.requestSweep(true);
       return;
     }
-    if (!this.pending.has(entry)) {
-      this.pending.set(entry, Date.now());
-      if (this.pending.size === 1) this.writeStatus();
-    }
-    if (this.debounce === null) {
-      this.debounce = setTimeout(() => {
-        this.debounce = null;
-        void this.enqueue(() => this.entriesPass());
-      }, this.o.debounceMs);
-    }
+    // Run dirs (`<id>/`, written all along by a running run), `.project` files and strangers
+    // are not indexed: no pass for them.
+    if (unitOfEntry(entry) === null) return;
+    this.lastChangeSeen = new Date().toISOString();
+    this.markPending(entry);
   }
 
   /** The runs-dir entry an event is about: the first path segment below the runs dir. */
@@ -138,6 +156,51 @@ export class WatchLoop {
     return rel.split(sep)[0] ?? null;
   }
 
+  private markPending(name: string, since = Date.now(), schedule = true): void {
+    if (this.stopping) return;
+    const before = this.pending.get(name);
+    if (before === undefined || since < before) this.pending.set(name, since);
+    if (before === undefined && this.pending.size === 1) this.writeStatus();
+    if (schedule) this.schedulePass();
+  }
+
+  private schedulePass(): void {
+    if (this.debounce === null && !this.stopping) {
+      this.debounce = setTimeout(() => {
+        this.debounce = null;
+        void this.enqueue(() => this.entriesPass());
+      }, this.o.debounceMs);
+    }
+  }
+
+  /** Takes the pending entries for a pass; events meanwhile start a new batch. */
+  private takePending(): Map<string, number> {
+    const batch = this.pending;
+    this.pending = new Map();
+    this.inFlight = batch;
+    return batch;
+  }
+
+  /**
+   * A pass that did not happen puts its entries back, without asking for another pass: a busy
+   * writer lock has its own retry, and a failure (a full disk, no file descriptors) waits for
+   * the next sweep rather than spinning.
+   */
+  private putBack(batch: Map<string, number>): void {
+    this.inFlight = new Map();
+    for (const [name, since] of batch) this.markPending(name, since, false);
+  }
+
+  /** After a pass indexed these entries: remember their stamps, watch them as recently active. */
+  private indexed(batch: Map<string, number>): void {
+    this.inFlight = new Map();
+    for (const name of batch.keys()) {
+      this.sweeper.refresh(name);
+      // A directory watched only now may have changed before its watch existed: look again.
+      if (this.hot.touch(name)) this.markPending(name);
+    }
+  }
+
   private requestFull(): void {
     if (this.fullPending || this.stopping) return;
     this.fullPending = true;
@@ -145,6 +208,52 @@ export class WatchLoop {
       this.fullPending = false;
       await this.fullPass();
     });
+  }
+
+  private onSweepTimer(): void {
+    if (this.stopping) return;
+    this.sweeps += 1;
+    // Every fullEvery-th sweep is a full index instead (see fullPass for what only it sees).
+    if (this.sweeps % this.o.fullEvery === 0) this.requestFull();
+    else this.requestSweep(false);
+  }
+
+  private requestSweep(relist: boolean): void {
+    if (this.stopping) return;
+    if (this.sweepQueued !== null) {
+      this.sweepQueued.relist ||= relist;
+      return;
+    }
+    const queued = { relist };
+    this.sweepQueued = queued;
+    this.sweeping = this.sweeping.then(() => {
+      this.sweepQueued = null;
+      return this.sweep(queued.relist);
+    });
+  }
+
+  /** The cheap sweep (sweep.ts), outside the pass chain: it only stats and marks entries pending. */
+  private async sweep(relist: boolean): Promise<void> {
+    if (this.stopping) return;
+    try {
+      // Limits can free up: try what could not be watched again, the runs dir first (out of
+      // watches, the least recently active per-run directory gives its watch to it).
+      if (this.runsDirWatch.failure === "ENOSPC") this.hot.shed();
+      this.runsDirWatch.ensure();
+      this.hot.retryFailed();
+      const r = await this.sweeper.sweep(relist, () => this.stopping);
+      if (r === null) return;
+      this.lastSweep = r;
+      this.lastSweepAt = new Date().toISOString();
+      if (r.changed.length > 0) this.o.log(`sweep: ${r.changed.length} entries changed (${r.dirs} directories in ${Math.round(r.ms)} ms)`);
+      const now = Date.now();
+      for (const name of r.changed) this.markPending(name, now);
+      // Entries left by a pass that failed (a full disk, no file descriptors) are retried here.
+      if (this.pending.size > 0) this.schedulePass();
+      this.writeStatus();
+    } catch (err) {
+      this.o.log(`sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   private enqueue(job: () => Promise<void>): Promise<void> {
@@ -160,51 +269,58 @@ export class WatchLoop {
   }
 
   /**
-   * A full incremental index, run as a `catalog index` child process: a pass over every entry
-   * allocates in proportion to the runs dir, and a long-lived process keeps the heap it once
-   * grew, so the daemon itself only ever runs small targeted passes.
+   * A full incremental index in a child process. It alone sees what neither a watch nor the sweep
+   * does: a file in the runs dir (a meta zip) rewritten in place with no event, and units whose
+   * last read failed (a file Gage was still writing) being read again.
    */
   private async fullPass(): Promise<void> {
     const t0 = Date.now();
-    const r = await runChild(process.execPath, [join(packageRoot(), "bin", "catalog"), "index", "--format", "json", "--runs-dir", this.o.runsDir, "--db", this.o.dbPath]);
-    if (r.code !== 0) {
-      if (r.stderr.includes("is being written by")) {
-        this.requestFullLater();
-        return;
-      }
-      throw new Error(`full pass: ${r.stderr.trim() || `exit ${r.code}`}`);
+    const batch = this.takePending();
+    let busy = true;
+    try {
+      const r = await runFullPass(this.o.runsDir, this.o.dbPath);
+      busy = r.busy;
+      if (!r.busy && r.stats.read + r.stats.removed > 0) this.o.log(`full pass: ${r.stats.read} read, ${r.stats.removed} removed`);
+    } finally {
+      if (busy) this.putBack(batch);
     }
-    const s = JSON.parse(r.stdout) as IndexStats;
-    if (s.read + s.removed > 0) this.o.log(`sweep: ${s.read} read, ${s.removed} removed`);
+    if (busy) {
+      setTimeout(() => this.requestFull(), BUSY_RETRY_MS).unref();
+      return;
+    }
+    this.indexed(batch);
     this.passDone(t0);
-    if (this.watcher) this.syncWatches();
-  }
-
-  private requestFullLater(): void {
-    setTimeout(() => this.requestFull(), BUSY_RETRY_MS).unref();
   }
 
   private async entriesPass(): Promise<void> {
     if (this.pending.size === 0) return;
-    const names = [...this.pending.keys()];
-    const ok = await this.withDb(async (db) => {
-      const s = await indexEntries(db, { runsDir: this.o.runsDir }, names);
-      if (s.read + s.removed > 0) this.o.log(`change: ${s.read} read, ${s.removed} removed (${names.length} entries)`);
-    }, () => setTimeout(() => void this.enqueue(() => this.entriesPass()), BUSY_RETRY_MS).unref());
-    if (!ok) return;
-    for (const n of names) this.pending.delete(n);
-    for (const n of names) this.updateWatchesFor(n);
+    if (this.pending.size > LARGE_PASS) return this.fullPass();
+    const batch = this.takePending();
+    let ok = false;
+    try {
+      ok = await this.withDb(async (db) => {
+        const s = await indexEntries(db, { runsDir: this.o.runsDir }, batch.keys());
+        if (s.read + s.removed > 0) this.o.log(`change: ${s.read} read, ${s.removed} removed (${batch.size} entries)`);
+      }, () => setTimeout(() => void this.enqueue(() => this.entriesPass()), BUSY_RETRY_MS).unref());
+    } finally {
+      if (!ok) this.putBack(batch);
+    }
+    if (ok) this.indexed(batch);
   }
 
   private async lockPass(): Promise<void> {
     // Read-only look first: most of the time nothing runs and no writer is needed.
     const ro = openDb(this.o.dbPath, { readonly: true });
     let dead: string[];
+    let live: string[];
     try {
       dead = deadLiveLocks(ro);
+      live = liveRunIds(ro);
     } finally {
       ro.close();
     }
+    // Running runs stay among the recently active: their `started`, lock and exit are seen at once.
+    for (const id of live) if (this.hot.touch(`${id}.meta`)) this.markPending(`${id}.meta`);
     if (dead.length === 0) {
       this.writeStatus(); // a heartbeat for `daemon status`
       return;
@@ -216,7 +332,7 @@ export class WatchLoop {
   }
 
   /** One pass under the writer lock; if another indexer holds it, `onBusy` and report false. */
-  private async withDb(fn: (db: import("../index/db.js").Db) => Promise<void>, onBusy: () => void): Promise<boolean> {
+  private async withDb(fn: (db: Db) => Promise<void>, onBusy: () => void): Promise<boolean> {
     const t0 = Date.now();
     try {
       await withWriter(this.o.dbPath, ROLE, { runsDir: this.o.runsDir, createDir: false, waitMs: 0 }, fn);
@@ -238,58 +354,45 @@ export class WatchLoop {
     this.writeStatus();
   }
 
-  /** Every runs-dir entry name, or none when the runs dir cannot be listed. */
-  private listNames(): string[] {
-    try {
-      return readdirSync(this.o.runsDir);
-    } catch {
-      return [];
-    }
-  }
-
-  /** Re-aims the watches of one entry after its unit was indexed. */
-  private updateWatchesFor(name: string): void {
-    const prefix = `${this.o.runsDir}${sep}${name}`;
-    const want = new Set(watchDirsFor(this.o.runsDir, name));
-    for (const d of [prefix, `${prefix}${sep}proc`]) if (this.dirs.has(d) && !want.has(d)) this.dirs.remove(d);
-    if (name === ARCHIVES_DIR) for (const d of [...this.dirs.dirs()]) if (d.startsWith(`${prefix}${sep}`) && !want.has(d)) this.dirs.remove(d);
-    for (const d of want) this.dirs.add(d);
-  }
-
-  /** After a sweep: watch what is new, drop watches of entries gone from the runs dir. */
-  private syncWatches(): void {
-    const names = this.listNames();
-    const present = new Set(names);
-    for (const d of [...this.dirs.dirs()]) {
-      const name = d.slice(this.o.runsDir.length + 1).split(sep)[0]!;
-      if (!present.has(name)) this.dirs.remove(d);
-    }
-    for (const name of names) {
-      const prefix = `${this.o.runsDir}${sep}${name}`;
-      if (this.dirs.has(prefix) && classifyEntry(name).kind !== "archives") continue;
-      for (const d of watchDirsFor(this.o.runsDir, name)) this.dirs.add(d);
-    }
-    this.writeStatus();
-  }
-
-  private writeStatus(): void {
-    const pendingSince = this.pending.size === 0 ? null : Math.min(...this.pending.values());
-    const status: DaemonStatus = {
+  private status(): DaemonStatus {
+    let pendingSince: number | null = null;
+    for (const m of [this.pending, this.inFlight]) for (const t of m.values()) if (pendingSince === null || t < pendingSince) pendingSince = t;
+    const runsDirFailure = this.runsDirWatch.failure;
+    return {
       pid: process.pid,
       startedAt: this.startedAt,
       runsDir: this.o.runsDir,
       db: this.o.dbPath,
       ready: this.ready,
-      watches: 1 + this.dirs.size,
-      watchFailures: this.dirs.failures + this.chokidarErrors,
+      watches: (this.runsDirWatch.watching ? 1 : 0) + this.hot.watches,
+      watchCap: this.o.maxWatches,
+      capReached: this.hot.evictions > 0,
+      watchFailures: this.hot.unwatched + (runsDirFailure === null ? 0 : 1),
+      watchError: runsDirFailure ?? this.hot.lastError,
+      runsDirUnwatched: runsDirFailure !== null,
+      sweepMs: this.o.sweepMs,
+      sweptDirs: this.lastSweep?.dirs ?? 0,
+      lastSweepAt: this.lastSweepAt,
+      lastSweepMs: this.lastSweep === null ? null : Math.round(this.lastSweep.ms),
+      fullPassMs: this.o.sweepMs * this.o.fullEvery,
       lastChangeSeen: this.lastChangeSeen,
       lastPassAt: this.lastPassAt,
       lastPassMs: this.lastPassMs,
-      pending: this.pending.size,
+      pending: this.pending.size + this.inFlight.size,
       pendingSince: pendingSince === null ? null : new Date(pendingSince).toISOString(),
       passes: this.passes,
       updatedAt: new Date().toISOString(),
     };
+  }
+
+  private writeStatus(): void {
+    const status = this.status();
+    const failure = status.watchError;
+    if (failure !== this.loggedFailure) {
+      // Said when it starts and when it ends, not at every status write.
+      this.loggedFailure = failure;
+      this.o.log(status.watchError === null ? "every wanted directory is watched again" : `${status.watchFailures} director${status.watchFailures === 1 ? "y" : "ies"} could not be watched (${status.watchError}); the sweep covers them`);
+    }
     try {
       writeDaemonStatus(this.o.dbPath, status);
     } catch (err) {
@@ -298,14 +401,10 @@ export class WatchLoop {
   }
 }
 
-function runChild(cmd: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+/** Runs the index holds as running (their pid alive at the last check), newest first. */
+function liveRunIds(db: Db): string[] {
+  return db
+    .prepare("SELECT id FROM runs WHERE lock_present AND lock_alive = 1 ORDER BY timestamp DESC LIMIT ?")
+    .pluck()
+    .all(MAX_LIVE_HOT) as string[];
 }

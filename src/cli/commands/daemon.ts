@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { packageRoot } from "../../package-root.js";
-import { daemonFiles, liveDaemonPid, readDaemonStatus, removeDaemonFiles } from "../../daemon/state.js";
+import { daemonFiles, liveDaemonPid, readDaemonStatus, removeDaemonFiles, type DaemonStatus } from "../../daemon/state.js";
 import { pidAlive } from "../../index/pid.js";
 import type { DAEMON_START_ARGS, DAEMON_STATUS_ARGS, DAEMON_STOP_ARGS, WATCH_ARGS } from "../commands.js";
 import { checkExistingDb, locate, mayCreateDbDir, requireRunsDir, type Context } from "../context.js";
@@ -28,6 +28,7 @@ export async function runWatch(args: ArgsOf<typeof WATCH_ARGS>): Promise<void> {
     dbPath: ctx.dbPath,
     sweepMs: args.sweep * 1000,
     lockCheckMs: args.lockCheck * 1000,
+    maxWatches: args.maxWatches,
     log,
   });
   let stop!: () => void;
@@ -58,7 +59,7 @@ export async function runDaemonStart(args: ArgsOf<typeof DAEMON_START_ARGS>, io:
   const bin = join(packageRoot(), "bin", "catalog");
   const child = spawn(
     process.execPath,
-    [bin, "watch", "--runs-dir", ctx.runsDir, "--db", ctx.dbPath, "--sweep", String(args.sweep), "--lock-check", String(args.lockCheck)],
+    [bin, "watch", "--runs-dir", ctx.runsDir, "--db", ctx.dbPath, "--sweep", String(args.sweep), "--lock-check", String(args.lockCheck), "--max-watches", String(args.maxWatches)],
     { detached: true, stdio: ["ignore", logFd, logFd] },
   );
   closeSync(logFd);
@@ -115,7 +116,10 @@ export function runDaemonStatus(args: ArgsOf<typeof DAEMON_STATUS_ARGS>, io: Io)
     ["runs dir", s.runsDir],
     ["db", s.db],
     ["state", s.ready ? "watching" : "first index in progress"],
-    ["watches", `${s.watches} directories${s.watchFailures > 0 ? ` (${s.watchFailures} could not be watched; the sweep covers them)` : ""}`],
+    ["watches", `${s.watches} directories${s.capReached ? ` (cap ${s.watchCap}: the most recently active; the sweep covers the rest)` : ""}`],
+    ...unwatchedRow(s),
+    // A daemon started by an older catalog writes no sweep fields.
+    ...(typeof s.sweepMs === "number" ? [["sweep", sweepLine(s, now)] as [string, string]] : []),
     ["last change seen", s.lastChangeSeen === null ? "none yet" : `${s.lastChangeSeen} (${duration(now - Date.parse(s.lastChangeSeen))} ago)`],
     ["last pass", s.lastPassAt === null ? "none yet" : `${s.lastPassAt} (${s.lastPassMs} ms)`],
     ["lag", s.pending === 0 ? "0 s (caught up)" : `${(lagMs / 1000).toFixed(1)} s (${s.pending} entries waiting)`],
@@ -124,6 +128,33 @@ export function runDaemonStatus(args: ArgsOf<typeof DAEMON_STATUS_ARGS>, io: Io)
   const w = Math.max(...rows.map(([k]) => k.length));
   io.out(rows.map(([k, v]) => `${(k + ":").padEnd(w + 1)} ${v}`).join("\n") + "\n");
   return 0;
+}
+
+/** Present only when some directory could not be watched: how many, why, and what covers them. */
+function unwatchedRow(s: DaemonStatus): [string, string][] {
+  if (s.watchFailures <= 0) return [];
+  const why = s.watchError === null ? "" : ` (${WATCH_ERRORS[s.watchError] ?? s.watchError})`;
+  const runsDir = s.runsDirUnwatched ? ", the runs dir among them: new and removed runs wait for the sweep" : "";
+  const dirs = s.watchFailures === 1 ? "1 directory" : `${s.watchFailures} directories`;
+  return [["unwatched", `${dirs} could not be watched${why}${runsDir}; the sweep covers them every ${period(s.sweepMs)}`]];
+}
+
+const WATCH_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: "ENOSPC: out of inotify watches, fs.inotify.max_user_watches",
+  EMFILE: "EMFILE: out of inotify instances or file descriptors, fs.inotify.max_user_instances or ulimit -n",
+};
+
+function sweepLine(s: DaemonStatus, now: number): string {
+  const last = s.lastSweepAt === null ? "none yet" : `last ${duration(now - Date.parse(s.lastSweepAt))} ago, ${s.sweptDirs} directories in ${s.lastSweepMs} ms`;
+  return `every ${period(s.sweepMs)} (${last}); a full index every ${period(s.fullPassMs)}`;
+}
+
+/** A configured period: "30 s", "10 min", "1 h 30 min" (no "0 s" tails). */
+function period(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60 || s % 60 !== 0) return duration(ms);
+  const m = s / 60;
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h${m % 60 ? ` ${m % 60} min` : ""}`;
 }
 
 function duration(ms: number): string {
