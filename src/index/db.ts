@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { registerSqlFunctions } from "./sql-functions.js";
 
 export type Db = Database.Database;
 
@@ -34,5 +35,6 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
     db.pragma("temp_store = MEMORY");
   }
+  registerSqlFunctions(db);
   return db;
 }

@@ -18,6 +18,13 @@ export interface QueryFilter {
   readonly inGroup?: string;
   /** runs: which containers to show */
   readonly containers: readonly string[];
+  /** a `--where` expression (docs/filters.md); "" is no filter */
+  readonly where?: string;
+}
+
+/** True when the filter asks for nothing beyond containers (every other field empty). */
+export function onlyContainers(f: QueryFilter): boolean {
+  return Object.entries(f).every(([k, v]) => k === "containers" || v === undefined || v === "" || (Array.isArray(v) && v.length === 0));
 }
 
 /** A WHERE clause and its parameters; user input only ever goes into `params`. */

@@ -1,6 +1,7 @@
 import type { Db } from "../index/db.js";
-import { and, inClause, orderBy, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { and, inClause, tagClause, type Clause, type QueryFilter } from "./filters.js";
 import { countWhere, limitParam, type Page } from "./runs.js";
+import { orderClause, whereClause } from "./where/index.js";
 
 export interface GroupRow {
   readonly id: string;
@@ -39,14 +40,16 @@ function groupWhere(f: QueryFilter): Clause {
   }
   if (f.since !== undefined) parts.push({ sql: "started >= ?", params: [f.since] });
   if (f.until !== undefined) parts.push({ sql: "started <= ?", params: [f.until] });
+  if (f.where !== undefined) parts.push(whereClause(f.where, "group"));
   return and(parts);
 }
 
 export function queryGroups(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<GroupRow> {
   const where = groupWhere(f);
+  const order = orderClause(sort, GROUP_SORT_FIELDS, "-started", "group");
   const rows = db
-    .prepare(`SELECT * FROM group_list WHERE ${where.sql} ORDER BY ${orderBy(sort, GROUP_SORT_FIELDS, "-started")} LIMIT ?`)
-    .all(...where.params, limitParam(limit)) as GroupRow[];
+    .prepare(`SELECT * FROM group_list WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ?`)
+    .all(...where.params, ...order.params, limitParam(limit)) as GroupRow[];
   return { rows, total: rows.length < limit ? rows.length : countWhere(db, "group_list", where) };
 }
 

@@ -1,6 +1,8 @@
 import type { Db } from "../index/db.js";
 import { deadLiveLocks } from "../index/locks.js";
-import { and, inClause, orderBy, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { and, inClause, onlyContainers, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { containerCount } from "./counts.js";
+import { orderClause, whereClause } from "./where/index.js";
 
 export interface RunRow {
   readonly id: string;
@@ -43,6 +45,7 @@ function runWhere(f: QueryFilter): Clause {
   if (f.inGroup !== undefined) {
     parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
   }
+  if (f.where !== undefined) parts.push(whereClause(f.where, "run"));
   return and(parts);
 }
 
@@ -59,20 +62,26 @@ export interface Page<R> {
  */
 export function queryRuns(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<RunRow> {
   const where = runWhere(f);
+  const order = orderClause(sort, RUN_SORT_FIELDS, "-timestamp", "run");
   const rows = db
-    .prepare(`SELECT * FROM run_list WHERE ${where.sql} ORDER BY ${orderBy(sort, RUN_SORT_FIELDS, "-timestamp")} LIMIT ?`)
-    .all(...where.params, limitParam(limit)) as RunRow[];
-  const total = rows.length < limit ? rows.length : countWhere(db, "run_list", where);
-  if (!rows.some((r) => r.status === "running")) return { rows, total };
-  const dead = new Set(deadLiveLocks(db));
+    .prepare(`SELECT * FROM run_list WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ?`)
+    .all(...where.params, ...order.params, limitParam(limit)) as RunRow[];
+  const total = rows.length < limit ? rows.length : onlyContainers(f) ? containerCount(db, f.containers) : countWhere(db, "run_list", where);
+  const running = rows.filter((r) => r.status === "running").map((r) => r.id);
+  if (running.length === 0) return { rows, total };
+  const dead = new Set(deadLiveLocks(db, running));
   return { rows: rows.map((r) => (dead.has(r.id) ? { ...r, status: "terminated" } : r)), total };
 }
 
 /** SQLite's "no limit" is -1. */
 export const limitParam = (limit: number) => (Number.isFinite(limit) ? limit : -1);
 
+/**
+ * The subquery with `LIMIT -1` is not merged into the count, so SQLite drops the views' label
+ * join (unused by the count) as it cannot inside an aggregate: a third of a count's time.
+ */
 export function countWhere(db: Db, view: "run_list" | "group_list", where: Clause): number {
-  return (db.prepare(`SELECT count(*) AS n FROM ${view} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+  return (db.prepare(`SELECT count(*) AS n FROM (SELECT id FROM ${view} WHERE ${where.sql} LIMIT -1)`).get(...where.params) as { n: number }).n;
 }
 
 export function getRun(db: Db, id: string): RunRow | undefined {
