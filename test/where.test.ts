@@ -191,7 +191,7 @@ describe("--where over a generated runs dir", () => {
     }
   });
 
-  it.each(RUN_CASES)("runs: %s", (expression, expected) => {
+  it.each(RUN_CASES.map(([expression, expected]) => ({ expression, expected })))("runs: $expression", ({ expression, expected }) => {
     expect(runIds(expression).sort()).toEqual(active.filter(expected).map((r) => r.id).sort());
   });
 
