@@ -57,6 +57,8 @@ SELECT run_id, section, key, num, text FROM run_value_rows WHERE num IS NOT NULL
 CREATE INDEX runs_status ON runs (status, timestamp, id);
 CREATE INDEX runs_op ON runs (op_name, timestamp, id);
 CREATE INDEX runs_started ON runs (started, id);
+-- Legacy-deleted runs by id, so a listing can tell a run's container without reading its row.
+CREATE INDEX runs_legacy ON runs (id) WHERE legacy_deleted;
 
 -- How many runs each container holds, so the unfiltered listing's "Showing 20 of N" reads one
 -- row instead of counting every run. Kept exact by the triggers below on every write to runs and

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PyJson } from "../src/fixtures/gage-writer.js";
 import type { Db } from "../src/index/db.js";
-import type { QueryFilter } from "../src/query/filters.js";
+import { containerClause, type QueryFilter } from "../src/query/filters.js";
 import { queryGroups } from "../src/query/groups.js";
 import { queryRuns } from "../src/query/runs.js";
 import { whereClause, WhereSyntaxError } from "../src/query/where/index.js";
@@ -193,6 +193,15 @@ describe("--where over a generated runs dir", () => {
 
   it.each(RUN_CASES.map(([expression, expected]) => ({ expression, expected })))("runs: $expression", ({ expression, expected }) => {
     expect(runIds(expression).sort()).toEqual(active.filter(expected).map((r) => r.id).sort());
+  });
+
+  // The same cases compiled for the scan plan (per-row probes; what a newest-first page uses when
+  // many runs match), read without a limit.
+  it.each(RUN_CASES.map(([expression, expected]) => ({ expression, expected })))("runs, scan plan: $expression", ({ expression, expected }) => {
+    const w = whereClause(expression, "run", { plan: "scan" });
+    const c = containerClause(["active"]);
+    const got = db.prepare(`SELECT id FROM run_list WHERE (${c.sql}) AND (${w.sql})`).pluck().all(...c.params, ...w.params) as string[];
+    expect(got.sort()).toEqual(active.filter(expected).map((r) => r.id).sort());
   });
 
   it.each(GROUP_CASES)("groups: %s", (expression, expected) => {

@@ -1,8 +1,8 @@
 import type { Db } from "../index/db.js";
 import { deadLiveLocks } from "../index/locks.js";
-import { and, inClause, onlyContainers, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { and, containerClause, inClause, onlyContainers, tagClause, type Clause, type QueryFilter } from "./filters.js";
 import { containerCount } from "./counts.js";
-import { orderClause, whereClause } from "./where/index.js";
+import { orderClause, planRunWhere, whereClause, type Plan } from "./where/index.js";
 
 export interface RunRow {
   readonly id: string;
@@ -34,8 +34,8 @@ export const RUN_SORT_FIELDS: Readonly<Record<string, string>> = {
   label: "label",
 };
 
-function runWhere(f: QueryFilter): Clause {
-  const parts: Clause[] = [inClause("container", f.containers)];
+function runWhere(f: QueryFilter, plan: Plan = "index"): Clause {
+  const parts: Clause[] = [containerClause(f.containers)];
   for (const tag of f.tags) parts.push(tagClause("run", "run_list.id", tag));
   if (f.label !== undefined) parts.push({ sql: "instr(label, ?) > 0", params: [f.label] });
   if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
@@ -45,7 +45,7 @@ function runWhere(f: QueryFilter): Clause {
   if (f.inGroup !== undefined) {
     parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
   }
-  if (f.where !== undefined) parts.push(whereClause(f.where, "run"));
+  if (f.where !== undefined) parts.push(whereClause(f.where, "run", { plan }));
   return and(parts);
 }
 
@@ -61,12 +61,15 @@ export interface Page<R> {
  * them are shown `terminated` (a read-only query cannot store that; the indexer will).
  */
 export function queryRuns(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<RunRow> {
-  const where = runWhere(f);
+  const plan = planRunWhere(db, f.where, sort, limit);
+  const where = runWhere(f, plan);
   const order = orderClause(sort, RUN_SORT_FIELDS, "-timestamp", "run");
   const rows = db
     .prepare(`SELECT * FROM run_list WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ?`)
     .all(...where.params, ...order.params, limitParam(limit)) as RunRow[];
-  const total = rows.length < limit ? rows.length : onlyContainers(f) ? containerCount(db, f.containers) : countWhere(db, "run_list", where);
+  // a count always starts from the matches: it reads them all whatever the plan
+  const total =
+    rows.length < limit ? rows.length : onlyContainers(f) ? containerCount(db, f.containers) : countWhere(db, "run_list", plan === "index" ? where : runWhere(f));
   const running = rows.filter((r) => r.status === "running").map((r) => r.id);
   if (running.length === 0) return { rows, total };
   const dead = new Set(deadLiveLocks(db, running));

@@ -6,9 +6,22 @@ import { startOfDayUs } from "./literals.js";
 import { resolveName, VIEWS, type Field, type Section, type Target } from "./names.js";
 import { bind, join, param, raw, sql } from "./sql.js";
 
+/**
+ * How membership tests (run_values, tags, attrs, groups) let SQLite find the rows. `index`:
+ * `id IN (subquery)` over an index, which SQLite starts the query from; right when few rows match.
+ * `scan`: the same tests as lookups by the row's id (`EXISTS`), which SQLite cannot start from;
+ * right for the newest-first listing when many rows match, as it walks the timestamp index and
+ * stops at the limit (query/where/plan.ts decides). Tests on run columns are the same in both,
+ * and SQLite picks among their indexes itself (status and op_name ones end in (timestamp, id), so
+ * an equality on them is walked in listing order).
+ */
+export type Plan = "index" | "scan";
+
 export interface CompileOptions {
   /** what `(now)` and `(today)` mean, epoch ms; default the clock */
   readonly nowMs?: number;
+  /** default `index` */
+  readonly plan?: Plan;
 }
 
 /**
@@ -17,8 +30,23 @@ export interface CompileOptions {
  * is a bound parameter; names only choose among SQL written here. Semantics: docs/filters.md.
  */
 export function compileWhere(expr: WhereExpr, target: Target, dialect: Dialect, options: CompileOptions = {}): Clause {
-  if (expr.condition === null) return dialect.true;
-  return new Compiler(expr.source, target, dialect, options.nowMs ?? Date.now()).condition(expr.condition, false);
+  return compileWhereWithInfo(expr, target, dialect, options).clause;
+}
+
+/**
+ * What can bound the number of matches cheaply: for a test found through an index, a query
+ * listing its matches (`leaf`), which can be counted with a LIMIT without reading them all; null
+ * for a test only a scan can answer. AND takes the smallest bound, OR the sum.
+ */
+export type Estimate =
+  | { readonly kind: "leaf"; readonly matches: Clause | null }
+  | { readonly kind: "and" | "or"; readonly parts: readonly Estimate[] };
+
+/** The same, and the estimate tree of the index plan (plan.ts). */
+export function compileWhereWithInfo(expr: WhereExpr, target: Target, dialect: Dialect, options: CompileOptions = {}): { clause: Clause; estimate: Estimate } {
+  if (expr.condition === null) return { clause: dialect.true, estimate: { kind: "leaf", matches: null } };
+  const c = new Compiler(expr.source, target, dialect, options.nowMs ?? Date.now(), options.plan ?? "index");
+  return c.compile(expr.condition, false);
 }
 
 /** A value known when compiling: numbers (times and durations are µs) or text. */
@@ -102,15 +130,46 @@ function branches(test: Test, dialect: Dialect): Branches {
 class Compiler {
   private readonly view: string;
   private readonly id: Clause;
+  private readonly scan: boolean;
+  /** the matches of the test compiled last, when an index finds them (see Estimate) */
+  private matches: Clause | null = null;
 
   constructor(
     private readonly source: string,
     private readonly target: Target,
     private readonly dialect: Dialect,
     private readonly nowMs: number,
+    plan: Plan,
   ) {
     this.view = VIEWS[target];
     this.id = raw(`${this.view}.id`);
+    this.scan = plan === "scan";
+  }
+
+  /**
+   * Rows whose id is in `subquery` (index plan), or for which `probe` — the same test correlated
+   * to the row's id — finds a row (scan plan).
+   */
+  private member(subquery: Clause, probe: Clause): Clause {
+    this.matches = subquery;
+    return this.scan ? sql`EXISTS (${probe})` : sql`${this.id} IN (${subquery})`;
+  }
+
+  /** A condition and its Estimate. */
+  compile(c: Condition, negated: boolean): { clause: Clause; estimate: Estimate } {
+    if (c.kind === "and" || c.kind === "or") {
+      const left = this.compile(c.left, negated);
+      const right = this.compile(c.right, negated);
+      const isAnd = (c.kind === "and") !== negated;
+      return {
+        clause: sql`(${join([left.clause, right.clause], isAnd ? " AND " : " OR ", true)})`,
+        estimate: { kind: isAnd ? "and" : "or", parts: [left.estimate, right.estimate] },
+      };
+    }
+    if (c.kind === "not") return this.compile(c.operand, !negated);
+    this.matches = null;
+    const clause = this.condition(c, negated);
+    return { clause, estimate: { kind: "leaf", matches: this.matches } };
   }
 
   private fail(pos: number, reason: string): never {
@@ -121,12 +180,9 @@ class Compiler {
   condition(c: Condition, negated: boolean): Clause {
     switch (c.kind) {
       case "and":
-      case "or": {
-        const op = (c.kind === "and") !== negated ? " AND " : " OR ";
-        return sql`(${join([this.condition(c.left, negated), this.condition(c.right, negated)], op, true)})`;
-      }
+      case "or":
       case "not":
-        return this.condition(c.operand, !negated);
+        return this.compile(c, negated).clause;
       case "compare":
         return this.compare(negated ? NEGATED[c.op] : c.op, this.operand(c.left, true), this.operand(c.right, false), c.pos);
       case "in-list": {
@@ -258,8 +314,11 @@ class Compiler {
     switch (f.kind) {
       case "set":
         return this.fail(o.pos, setHint(f.name));
-      case "column":
-        return applyBranches(this.views(o), branches(this.coerce(f, o.text, o.pos, test), this.dialect), this.dialect);
+      case "column": {
+        const clause = applyBranches(this.views(o), branches(this.coerce(f, o.text, o.pos, test), this.dialect), this.dialect);
+        if (f.indexed && !isNegative(test)) this.matches = sql`SELECT 1 FROM ${raw(this.view)} WHERE ${clause}`;
+        return clause;
+      }
       case "operation":
         return this.operationTest(this.coerce({ kind: "column", name: "operation", type: "text", sql: "" }, o.text, o.pos, test));
       case "value":
@@ -294,6 +353,12 @@ class Compiler {
 
   /** A run's operation is its op name, and `ns:name` as well where equality or a pattern is asked. */
   private operationTest(test: Test): Clause {
+    const clause = this.operationClause(test);
+    if (!isNegative(test)) this.matches = sql`SELECT 1 FROM run_list WHERE ${clause}`;
+    return clause;
+  }
+
+  private operationClause(test: Test): Clause {
     const name = raw("run_list.op_name");
     const b = branches(test, this.dialect);
     const ordered = test.kind === "compare" && test.op !== "==" && test.op !== "!=";
@@ -308,14 +373,21 @@ class Compiler {
       sql`SELECT wv.run_id FROM run_values wv WHERE wv.section = ${bind(section)} AND wv.key = ${bind(key)} AND wv.${raw(column)} IS NOT NULL AND ${test(raw(`wv.${column}`))}`;
     const parts = [b.num ? range("num", b.num) : null, b.text ? range("text", b.text) : null].filter((c): c is Clause => c !== null);
     if (parts.length === 0) return this.dialect.false;
-    return sql`${this.id} IN (${join(parts, " UNION ALL ")})`;
+    // the probe reads the run's one row by primary key (`+` keeps SQLite off the value indexes)
+    const views = { num: raw("+wv.num"), text: raw("+wv.text") };
+    const probe = sql`SELECT 1 FROM run_values wv WHERE wv.run_id = ${this.id} AND wv.section = ${bind(section)} AND wv.key = ${bind(key)} AND ${applyBranches(views, b, this.dialect)}`;
+    return this.member(join(parts, " UNION ALL "), probe);
   }
 
   /** Owners whose user attribute `key` passes the test (current_attrs key index). */
   private attrMembership(key: string, b: Branches): Clause {
     const value = raw("wa.value_json");
     const views = { num: this.dialect.jsonNumber(value), text: this.dialect.jsonText(value) };
-    return sql`${this.id} IN (SELECT wa.owner_id FROM current_attrs wa WHERE wa.key = ${bind(key)} AND wa.owner_kind = ${bind(this.target)} AND ${applyBranches(views, b, this.dialect)})`;
+    const test = applyBranches(views, b, this.dialect);
+    return this.member(
+      sql`SELECT wa.owner_id FROM current_attrs wa WHERE wa.key = ${bind(key)} AND wa.owner_kind = ${bind(this.target)} AND ${test}`,
+      sql`SELECT 1 FROM current_attrs wa WHERE wa.owner_kind = ${bind(this.target)} AND wa.owner_id = ${this.id} AND wa.key = ${bind(key)} AND ${test}`,
+    );
   }
 
   /** `set contains x`, `x in set`; `negated` for `x not-in set` and `not set contains x`. */
@@ -326,31 +398,52 @@ class Compiler {
     if (element.kind !== "const") return this.fail(element.kind === "field" ? element.pos : pos, "expected a text to look for");
     const value = this.asText(element);
     const inSet = this.setMembers(set.field.set, value.includes("*") ? { glob: value } : { equals: value });
-    return negated ? sql`NOT ${inSet}` : inSet;
+    if (!negated) return inSet;
+    this.matches = null;
+    return sql`NOT ${inSet}`;
   }
 
   /** `set =~ re`: some element matches; `set !~ re`: none does. */
   private setMatch(set: Extract<Field, { kind: "set" }>, test: Extract<Test, { kind: "match" }>): Clause {
     const some = this.setMembers(set.set, { regex: test.regex });
-    return test.negated ? sql`NOT ${some}` : some;
+    if (!test.negated) return some;
+    this.matches = null;
+    return sql`NOT ${some}`;
   }
 
   private setMembers(set: "tags" | "groups" | "ops", match: { equals: string } | { glob: string } | { regex: Regex }): Clause {
     const d = this.dialect;
     const test = (x: Clause) => ("glob" in match ? d.glob(x, match.glob) : "regex" in match ? d.regex(x, match.regex) : sql`${x} = ${bind(match.equals)}`);
+    const owner = bind(this.target);
     switch (set) {
-      case "tags":
+      case "tags": {
         if ("equals" in match) {
-          return sql`${this.id} IN (SELECT wt.owner_id FROM current_attrs wt WHERE wt.key = ${bind(`tag:${match.equals}`)} AND wt.owner_kind = ${bind(this.target)})`;
+          const key = bind(`tag:${match.equals}`);
+          return this.member(
+            sql`SELECT wt.owner_id FROM current_attrs wt WHERE wt.key = ${key} AND wt.owner_kind = ${owner}`,
+            sql`SELECT 1 FROM current_attrs wt WHERE wt.owner_kind = ${owner} AND wt.owner_id = ${this.id} AND wt.key = ${key}`,
+          );
         }
-        return sql`${this.id} IN (SELECT wt.owner_id FROM current_attrs wt WHERE wt.key >= 'tag:' AND wt.key < 'tag;' AND wt.owner_kind = ${bind(this.target)} AND ${test(raw("substr(wt.key, 5)"))})`;
+        const tag = test(raw("substr(wt.key, 5)"));
+        return this.member(
+          sql`SELECT wt.owner_id FROM current_attrs wt WHERE wt.key >= 'tag:' AND wt.key < 'tag;' AND wt.owner_kind = ${owner} AND ${tag}`,
+          sql`SELECT 1 FROM current_attrs wt WHERE wt.owner_kind = ${owner} AND wt.owner_id = ${this.id} AND wt.key >= 'tag:' AND wt.key < 'tag;' AND ${tag}`,
+        );
+      }
       case "groups": {
-        const members = "equals" in match ? sql`wg.owner_id = ${bind(match.equals)}` : test(raw("wg.owner_id"));
-        return sql`${this.id} IN (SELECT substr(wg.key, 5) FROM current_attrs wg WHERE wg.owner_kind = 'group' AND ${members} AND wg.key >= 'run:' AND wg.key < 'run;')`;
+        const group = "equals" in match ? sql`wg.owner_id = ${bind(match.equals)}` : test(raw("wg.owner_id"));
+        return this.member(
+          sql`SELECT substr(wg.key, 5) FROM current_attrs wg WHERE wg.owner_kind = 'group' AND ${group} AND wg.key >= 'run:' AND wg.key < 'run;'`,
+          sql`SELECT 1 FROM current_attrs wg WHERE wg.key = 'run:' || ${this.id} AND wg.owner_kind = 'group' AND ${group}`,
+        );
       }
       case "ops": {
         const name = raw("wr.op_name");
-        return sql`${this.id} IN (SELECT wm.group_id FROM group_members wm JOIN runs wr ON wr.id = wm.run_id WHERE wm.state = 'active' AND (${test(name)} OR ${test(d.fullOp(raw("wr.op_ns"), name))}))`;
+        const op = sql`(${test(name)} OR ${test(d.fullOp(raw("wr.op_ns"), name))})`;
+        return this.member(
+          sql`SELECT wm.group_id FROM group_members wm JOIN runs wr ON wr.id = wm.run_id WHERE wm.state = 'active' AND ${op}`,
+          sql`SELECT 1 FROM group_members wm JOIN runs wr ON wr.id = wm.run_id WHERE wm.group_id = ${this.id} AND wm.state = 'active' AND ${op}`,
+        );
       }
     }
   }

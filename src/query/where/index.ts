@@ -6,11 +6,12 @@ import type { Target } from "./names.js";
 import { parseWhere } from "./parser.js";
 
 export type { Condition, Value, WhereExpr } from "./ast.js";
-export { compileWhere, type CompileOptions } from "./compile.js";
+export { compileWhere, type CompileOptions, type Plan } from "./compile.js";
 export { sqliteDialect, type Dialect } from "./dialect.js";
 export { WhereSyntaxError } from "./errors.js";
 export { BUILTIN_NAMES, sectionName, type Target } from "./names.js";
 export { parseWhere } from "./parser.js";
+export { planRunWhere, WALK_FROM } from "./plan.js";
 export { orderClause } from "./sort.js";
 
 /**

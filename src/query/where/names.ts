@@ -9,8 +9,11 @@ export type Section = "config" | "metrics" | "attributes";
 export const VIEWS: Readonly<Record<Target, "run_list" | "group_list">> = { run: "run_list", group: "group_list" };
 
 export type Field =
-  /** a column of the listing view (or an expression over it); times are numbers (epoch µs) */
-  | { readonly kind: "column"; readonly name: string; readonly type: "text" | "number" | "time"; readonly sql: string }
+  /**
+   * a column of the listing view (or an expression over it); times are numbers (epoch µs);
+   * `indexed`: a runs index can find the rows by it
+   */
+  | { readonly kind: "column"; readonly name: string; readonly type: "text" | "number" | "time"; readonly sql: string; readonly indexed?: boolean }
   /** a run's operation: its op name, and also `ns:name` where equality is asked */
   | { readonly kind: "operation" }
   /** a key of config.json, or of summary.json's metrics or attributes (run_values) */
@@ -24,26 +27,27 @@ export type Field =
 
 type Columns = Readonly<Record<string, Field>>;
 
-const column = (view: string, name: string, type: "text" | "number" | "time", sqlColumn = name): Field => ({
+const column = (view: string, name: string, type: "text" | "number" | "time", sqlColumn = name, indexed = false): Field => ({
   kind: "column",
   name,
   type,
   sql: `${view}.${sqlColumn}`,
+  indexed,
 });
 
 const RUN_NAMES: Columns = {
-  id: column("run_list", "id", "text"),
+  id: column("run_list", "id", "text", "id", true),
   name: column("run_list", "name", "text"),
   operation: { kind: "operation" },
-  status: column("run_list", "status", "text"),
+  status: column("run_list", "status", "text", "status", true),
   label: column("run_list", "label", "text"),
   version: column("run_list", "version", "text", "op_version"),
   exit_code: column("run_list", "exit_code", "number"),
-  started: column("run_list", "started", "time"),
+  started: column("run_list", "started", "time", "started", true),
   stopped: column("run_list", "stopped", "time"),
   staged: column("run_list", "staged", "time"),
   initialized: column("run_list", "initialized", "time"),
-  timestamp: column("run_list", "timestamp", "time"),
+  timestamp: column("run_list", "timestamp", "time", "timestamp", true),
   tags: { kind: "set", set: "tags", name: "tags" },
   groups: { kind: "set", set: "groups", name: "groups" },
 };
