@@ -360,11 +360,24 @@ class Compiler {
 
   private operationClause(test: Test): Clause {
     const name = raw("run_list.op_name");
-    const b = branches(test, this.dialect);
-    const ordered = test.kind === "compare" && test.op !== "==" && test.op !== "!=";
-    if (!b.text || ordered || test.kind === "contains") return applyBranches({ text: name }, b, this.dialect);
-    const full = this.dialect.fullOp(raw("run_list.op_ns"), name);
-    return sql`(${join([b.text(name), b.text(full)], isNegative(test) ? " AND " : " OR ", true)})`;
+    if (test.kind === "match") {
+      const full = this.dialect.fullOp(raw("run_list.op_ns"), name);
+      const either = sql`(${this.dialect.regex(name, test.regex)} OR ${this.dialect.regex(full, test.regex)})`;
+      return test.negated ? sql`NOT ${either}` : either;
+    }
+    const values = test.kind === "in" ? test.items : test.kind === "compare" && (test.op === "==" || test.op === "!=") ? [test.value] : null;
+    if (values === null) return applyBranches({ text: name }, branches(test, this.dialect), this.dialect);
+    // each value as an op name, or as `ns:name` split at one of its colons: plain column
+    // equalities, so that SQLite finds them through runs_op
+    const texts = values.map((c) => this.asText(c));
+    const spellings: Clause[] = texts.length > 0 ? [sql`${name} IN (${join(texts.map(param), ", ")})`] : [];
+    for (const t of texts) {
+      for (let k = t.indexOf(":"); k >= 0; k = t.indexOf(":", k + 1)) {
+        spellings.push(sql`(run_list.op_ns = ${bind(t.slice(0, k))} AND ${name} = ${bind(t.slice(k + 1))})`);
+      }
+    }
+    const any = spellings.length === 0 ? this.dialect.false : sql`(${join(spellings, " OR ")})`;
+    return isNegative(test) ? sql`NOT ${any}` : any;
   }
 
   /** Runs with a value of `section.key` passing the test: one run_values index range per type. */
@@ -373,8 +386,8 @@ class Compiler {
       sql`SELECT wv.run_id FROM run_values wv WHERE wv.section = ${bind(section)} AND wv.key = ${bind(key)} AND wv.${raw(column)} IS NOT NULL AND ${test(raw(`wv.${column}`))}`;
     const parts = [b.num ? range("num", b.num) : null, b.text ? range("text", b.text) : null].filter((c): c is Clause => c !== null);
     if (parts.length === 0) return this.dialect.false;
-    // the probe reads the run's one row by primary key (`+` keeps SQLite off the value indexes)
-    const views = { num: raw("+wv.num"), text: raw("+wv.text") };
+    // the probe reads the run's one row by primary key, not a range of the value indexes
+    const views = { num: this.dialect.unindexed(raw("wv.num")), text: this.dialect.unindexed(raw("wv.text")) };
     const probe = sql`SELECT 1 FROM run_values wv WHERE wv.run_id = ${this.id} AND wv.section = ${bind(section)} AND wv.key = ${bind(key)} AND ${applyBranches(views, b, this.dialect)}`;
     return this.member(join(parts, " UNION ALL "), probe);
   }
@@ -384,8 +397,10 @@ class Compiler {
     const value = raw("wa.value_json");
     const views = { num: this.dialect.jsonNumber(value), text: this.dialect.jsonText(value) };
     const test = applyBranches(views, b, this.dialect);
+    // the key index finds the owners of the key; the primary key's owner_kind prefix would read
+    // every attribute of every run
     return this.member(
-      sql`SELECT wa.owner_id FROM current_attrs wa WHERE wa.key = ${bind(key)} AND wa.owner_kind = ${bind(this.target)} AND ${test}`,
+      sql`SELECT wa.owner_id FROM current_attrs wa WHERE wa.key = ${bind(key)} AND ${this.dialect.unindexed(raw("wa.owner_kind"))} = ${bind(this.target)} AND ${test}`,
       sql`SELECT 1 FROM current_attrs wa WHERE wa.owner_kind = ${bind(this.target)} AND wa.owner_id = ${this.id} AND wa.key = ${bind(key)} AND ${test}`,
     );
   }

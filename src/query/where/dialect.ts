@@ -18,6 +18,7 @@ import { bind, raw, sql } from "./sql.js";
  *   THEN v #>> '{}' WHEN 'boolean' THEN v::text WHEN 'array' THEN v::text WHEN 'object' THEN
  *   v::text END`;
  * - full op name: `ns || ':' || name` (the same);
+ * - unindexed: the column itself (Postgres plans from statistics);
  * - placeholders: Kysely's `sql` template turns each `?` of a Clause into `$n`.
  * run_values would keep its two typed columns (num double precision, text), with the same
  * partial indexes, so the membership subqueries stay as they are.
@@ -41,6 +42,8 @@ export interface Dialect {
   jsonText(json: Clause): Clause;
   /** an op's `ns:name` */
   fullOp(ns: Clause, name: Clause): Clause;
+  /** a column that the planner must not look up through an index (it picks a better one) */
+  unindexed(column: Clause): Clause;
 }
 
 /**
@@ -62,4 +65,7 @@ export const sqliteDialect: Dialect = {
   jsonText: (json) =>
     sql`CASE json_type(${json}) WHEN 'text' THEN ${json} ->> '$' WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' WHEN 'array' THEN ${json} WHEN 'object' THEN ${json} END`,
   fullOp: (ns, name) => sql`${ns} || ':' || ${name}`,
+  // SQLite's documented way to take a term out of index selection; without statistics its
+  // planner would otherwise pick a primary-key prefix over the narrower index
+  unindexed: (column) => sql`+${column}`,
 };
