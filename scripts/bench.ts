@@ -14,11 +14,17 @@ import Database from "better-sqlite3";
 import { ARCHIVES_DIR, classifyEntry } from "../src/disk/entries.js";
 import { CORPUS_MARKER, writeCorpus } from "../src/fixtures/corpus.js";
 import { logRunAttrs } from "../src/fixtures/gage-writer.js";
+import { openDb } from "../src/index/db.js";
 import { packageRoot } from "../src/package-root.js";
+import { queryRuns } from "../src/query/runs.js";
 
 const ROOT = packageRoot();
 const BIN = join(ROOT, "bin", "catalog");
 const NAIVE = join(ROOT, "dist", "scripts", "naive-list.js");
+const QUERY_WHERE = join(ROOT, "dist", "scripts", "query-where.js");
+/** The `--where` rows; measured through the library until the CLI has the option. */
+const WHERE_METRIC = "metrics.loss < 0.2";
+const WHERE_TAG = "tags contains color=green";
 
 interface Stat {
   median: number;
@@ -157,6 +163,14 @@ interface SizeResult {
   query: Stat;
   naive: Stat;
   queryRuns: Stat;
+  /** the library's listing as a process (scripts/query-where.ts): newest runs, --where metric, --where tag */
+  libNewest: Stat;
+  libMetric: Stat;
+  libTag: Stat;
+  /** the same in this process: open a read-only connection, queryRuns, close */
+  inNewest: Stat;
+  inMetric: Stat;
+  inTag: Stat;
   latency: Stat;
   daemonRssMb: number;
   daemonPeakMb: number;
@@ -203,7 +217,21 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
   const syncRefresh = stat(syncSamples);
 
   const query = repeat(20, () => timeSync(cat("query", "--groups", "--tag", "color=green", "--no-refresh")));
-  const queryRuns = repeat(20, () => timeSync(cat("query", "--no-refresh")));
+  const queryRunsStat = repeat(20, () => timeSync(cat("query", "--no-refresh")));
+  const lib = (where?: string) => [process.execPath, QUERY_WHERE, db, ...(where === undefined ? [] : [where])];
+  const libNewest = repeat(20, () => timeSync(lib()));
+  const libMetric = repeat(20, () => timeSync(lib(WHERE_METRIC)));
+  const libTag = repeat(20, () => timeSync(lib(WHERE_TAG)));
+  const inProcess = (where?: string) =>
+    repeat(10, () => {
+      const conn = openDb(db, { readonly: true });
+      const t = timeIt(() => queryRuns(conn, { tags: [], statuses: [], containers: ["active"], ...(where === undefined ? {} : { where }) }, undefined, 20));
+      conn.close();
+      return t;
+    });
+  const inNewest = inProcess();
+  const inMetric = inProcess(WHERE_METRIC);
+  const inTag = inProcess(WHERE_TAG);
   const naive = repeat(n >= 100_000 ? 3 : 5, () => timeSync([process.execPath, NAIVE, runsDir, "--tag", "color=green"]));
 
   // The daemon: visible-change latency (file written → row readable) and its memory.
@@ -248,7 +276,13 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
     syncRefresh,
     query,
     naive,
-    queryRuns,
+    queryRuns: queryRunsStat,
+    libNewest,
+    libMetric,
+    libTag,
+    inNewest,
+    inMetric,
+    inTag,
     latency: stat(latencies),
     daemonRssMb,
     daemonPeakMb,
@@ -281,7 +315,11 @@ function report(results: readonly SizeResult[]): string {
     row("naive lister (reads every run's files per query)", (r) => ms(r.naive)),
     row("→ query / naive lister", (r) => `${(r.query.median / r.naive.median).toFixed(3)}× (${(r.naive.median / r.query.median).toFixed(0)}× faster)`),
     row("`query --no-refresh` (20 newest runs)", (r) => ms(r.queryRuns)),
-    row("`query --where \"metrics.loss < 0.2\"`", () => "n/a (`--where` not built yet)"),
+    // TODO(--where in the CLI): time `catalog query --no-refresh --where …` here instead
+    row("library as a process (`scripts/query-where.ts`): 20 newest runs", (r) => ms(r.libNewest)),
+    row(`library as a process: \`--where "${WHERE_METRIC}"\` (CLI option not wired yet)`, (r) => ms(r.libMetric)),
+    row(`library as a process: \`--where "${WHERE_TAG}"\` (CLI option not wired yet)`, (r) => ms(r.libTag)),
+    row("→ in process, open + `queryRuns`: newest / metric / tag", (r) => [r.inNewest, r.inMetric, r.inTag].map((x) => `${x.median.toFixed(1)} ms`).join(" / ")),
     row("daemon: file written → visible in the DB (10 changes)", (r) => ms(r.latency)),
     row("daemon RSS after catching up (peak)", (r) => `${r.daemonRssMb.toFixed(0)} MB (${r.daemonPeakMb.toFixed(0)} MB)`),
     row("daemon watches (directories)", (r) => String(r.daemonWatches)),
@@ -296,6 +334,10 @@ function report(results: readonly SizeResult[]): string {
         `read floor ${g((r) => r.readFloor.median)}, no-change refresh ${g((r) => r.refresh.median)}, ` +
         `green-groups query ${g((r) => r.query.median)}, naive lister ${g((r) => r.naive.median)}, ` +
         `daemon latency ${g((r) => r.latency.median)}.`,
+      "",
+      `Listing growth, the same sizes: newest runs ${g((r) => r.queryRuns.median)} (in process ${g((r) => r.inNewest.median)}), ` +
+        `--where metric ${g((r) => r.libMetric.median)} (in process ${g((r) => r.inMetric.median)}), ` +
+        `--where tag ${g((r) => r.libTag.median)} (in process ${g((r) => r.inTag.median)}).`,
     );
   }
   return lines.join("\n");
