@@ -117,7 +117,9 @@ export function writeWhereCorpus(runsDir: string, n: number, seed: number, nowMs
     writeRun(runsDir, spec);
 
     const attrs: Record<string, PyJson> = {};
-    const userLabel = summaryLabel !== null && rng() < 0.5 ? null : `run ${i} ${pick(rng, WORDS)}`;
+    // some runs show the summary's label, a few have none at all
+    const unlabeled = summaryLabel !== null ? rng() < 0.5 : rng() < 0.08;
+    const userLabel = unlabeled ? null : `run ${i} ${pick(rng, WORDS)}`;
     if (userLabel !== null) attrs["label"] = userLabel;
     const tags = [...new Set([pick(rng, TAGS), pick(rng, TAGS)])].sort();
     if (rng() < 0.1) tags.length = 0;

@@ -168,7 +168,7 @@ const active = corpus.runs.filter((r) => r.container === "active");
 const activeMembers = (g: ModelGroup) => corpus.runs.filter((r) => g.members.includes(r.id) && r.container === "active");
 type GroupCase = readonly [expression: string, expected: (g: ModelGroup) => boolean];
 const GROUP_CASES: readonly GroupCase[] = [
-  ["members >= 3", (g) => activeMembers(g).length >= 3],
+  ["members >= 4", (g) => activeMembers(g).length >= 4],
   ["tags contains color=green", (g) => g.tags.includes("color=green")],
   ["attrs.owner == bob", (g) => g.attrs["owner"] === "bob"],
   ["owner == alice", (g) => g.attrs["owner"] === "alice"],
@@ -221,6 +221,13 @@ describe("--where over a generated runs dir", () => {
 
   it("an empty expression is no filter", () => {
     expect(runIds("").sort()).toEqual(active.map((r) => r.id).sort());
+  });
+
+  it("the total of a page: from run_counts without filters, counted with any (an empty --label too)", () => {
+    expect(queryRuns(db, filter(""), undefined, 2).total).toBe(active.length);
+    expect(queryRuns(db, { ...filter(""), containers: ["trash"] }, undefined, 2).total).toBe(corpus.runs.filter((r) => r.container === "trash").length);
+    expect(queryRuns(db, { ...filter(""), label: "" }, undefined, 2).total).toBe(active.filter((r) => r.label !== null).length);
+    expect(active.some((r) => r.label === null)).toBe(true);
   });
 });
 

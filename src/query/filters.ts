@@ -22,9 +22,12 @@ export interface QueryFilter {
   readonly where?: string;
 }
 
-/** True when the filter asks for nothing beyond containers (every other field empty). */
+/**
+ * True when the filter asks for nothing beyond containers: every other field unset or an empty
+ * list, and `where` unset or "" (a `label` of "" still filters: it drops runs with no label).
+ */
 export function onlyContainers(f: QueryFilter): boolean {
-  return Object.entries(f).every(([k, v]) => k === "containers" || v === undefined || v === "" || (Array.isArray(v) && v.length === 0));
+  return Object.entries(f).every(([k, v]) => k === "containers" || v === undefined || (Array.isArray(v) && v.length === 0) || (k === "where" && v === ""));
 }
 
 /** A WHERE clause and its parameters; user input only ever goes into `params`. */
@@ -62,23 +65,25 @@ export function inClause(column: string, values: readonly unknown[]): Clause {
 }
 
 /**
- * Runs in the given containers, decided by id from the moves table and the runs_legacy partial
- * index rather than from each run's row: a filtered count then reads only indexes (a run's row is
- * wide, and fetching it per match made counts at 100k runs ~10× slower). The same rule as
- * run_list.container: legacy-deleted, else the newest move's container, else active.
+ * Runs of `run_list` in the given containers, decided without reading each run's row (a wide
+ * row: fetching it per match made counts at 100k runs ~10× slower): the moves table's primary
+ * key, and the runs_legacy partial index of legacy-deleted ids (read once, it is small). Active
+ * runs are those without a move elsewhere, probed per run, so the newest-first page stops after a
+ * few probes; other containers are found from their moves. The same rule as run_list.container:
+ * legacy-deleted, else the newest move's container, else active.
  */
 export function containerClause(containers: readonly string[]): Clause {
   const others = containers.filter((c) => c !== "active" && c !== "legacy-deleted");
-  const notLegacy = "id NOT IN (SELECT id FROM runs WHERE legacy_deleted AND id IS NOT NULL)";
+  const notLegacy = "run_list.id NOT IN (SELECT id FROM runs WHERE legacy_deleted AND id IS NOT NULL)";
   const parts: Clause[] = [];
   if (containers.includes("active")) {
-    const elsewhere = inClause("container", ["active", ...others]);
-    parts.push({ sql: `id NOT IN (SELECT run_id FROM moves WHERE NOT (${elsewhere.sql})) AND ${notLegacy}`, params: elsewhere.params });
+    const here = inClause("wm.container", ["active", ...others]);
+    parts.push({ sql: `NOT EXISTS (SELECT 1 FROM moves wm WHERE wm.run_id = run_list.id AND NOT (${here.sql})) AND ${notLegacy}`, params: here.params });
   } else if (others.length > 0) {
     const moved = inClause("container", others);
-    parts.push({ sql: `id IN (SELECT run_id FROM moves WHERE ${moved.sql}) AND ${notLegacy}`, params: moved.params });
+    parts.push({ sql: `run_list.id IN (SELECT run_id FROM moves WHERE ${moved.sql}) AND ${notLegacy}`, params: moved.params });
   }
-  if (containers.includes("legacy-deleted")) parts.push({ sql: "id IN (SELECT id FROM runs WHERE legacy_deleted)", params: [] });
+  if (containers.includes("legacy-deleted")) parts.push({ sql: "run_list.id IN (SELECT id FROM runs WHERE legacy_deleted)", params: [] });
   if (parts.length === 0) return { sql: "0", params: [] };
   return { sql: parts.map((p) => `(${p.sql})`).join(" OR "), params: parts.flatMap((p) => p.params) };
 }
