@@ -11,12 +11,6 @@ const BUSY_TIMEOUT_MS = 5000;
  * all along (minutes instead of seconds). The cache only grows as far as it is used.
  */
 const WRITER_CACHE_KIB = 256 * 1024;
-/**
- * Read-only connections map the database file (bytes, an upper bound): a query's pages then come
- * from the OS page cache without a read() and a copy each, which halves a cold query's time over
- * thousands of index pages (`--where` counts at 100k runs).
- */
-const READER_MMAP_BYTES = 1024 ** 3;
 
 export interface OpenOptions {
   /** read-only: queries; such a connection never checkpoints or deletes the WAL on close */
@@ -37,7 +31,6 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
   }
-  if (readonly) db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
   if (!readonly) {
     db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
     db.pragma("temp_store = MEMORY");
