@@ -266,7 +266,7 @@ describe("strict input: usage errors, exit 2, one line", () => {
       [["query", "--colr", "x"], "catalog: unknown option --colr for catalog query; see `catalog query --help`\n"],
       [["query", "--stauts", "error"], "catalog: unknown option --stauts for catalog query (did you mean --status?); see `catalog query --help`\n"],
       [["query", "-g", "--deleted"], "catalog: --in-group, --deleted and --archive list runs; they cannot be combined with --groups\n"],
-      [["query", "--sort", "colour"], 'catalog: cannot sort by "colour"; use one of: timestamp, started, initialized, staged, stopped, id, name, operation, status, label (with - for descending)\n'],
+      [["query", "--sort", "colour"], 'catalog: cannot sort by "colour": use one of timestamp, started, initialized, staged, stopped, id, name, operation, status, label, or config.KEY, metrics.KEY, attributes.KEY, attrs.KEY\n'],
     ];
     const w = workspace();
     writeRun(w.runsDir, finishedRun(runId(1)));

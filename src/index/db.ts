@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type DatabaseType from "better-sqlite3";
+import { registerSqlFunctions } from "./sql-functions.js";
 
 /**
  * better-sqlite3 is CommonJS; loaded through `require` rather than an ESM `import`, it skips the
@@ -43,6 +44,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
     db.pragma(`cache_size = -${WRITER_CACHE_KIB}`);
     db.pragma("temp_store = MEMORY");
   }
+  registerSqlFunctions(db);
   return db;
 }
 
@@ -58,6 +60,7 @@ function openForReading(path: string): Db {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   try {
     db.prepare("SELECT count(*) FROM sqlite_schema").get();
+    registerSqlFunctions(db);
     return db;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
@@ -66,5 +69,7 @@ function openForReading(path: string): Db {
   }
   const image = readFileSync(path);
   if (image.length > 19 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
-  return new Database(image, { readonly: true });
+  const copy = new Database(image, { readonly: true });
+  registerSqlFunctions(copy);
+  return copy;
 }

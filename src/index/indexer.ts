@@ -122,6 +122,7 @@ async function applyUnits(
       options.onProgress?.({ done, total: changed.length });
     }
     writer.refreshAttrs();
+    writer.refreshValues();
     recheckLiveLocks(db);
     refreshGroupStates(db, writer.changedGroups, writer.changedRuns);
     st.putMeta.run("runs_dir", runsDir);

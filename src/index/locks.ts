@@ -2,12 +2,13 @@ import type { Db } from "./db.js";
 import { refreshGroupStates } from "./group-state.js";
 import { pidAlive } from "./pid.js";
 
-/** Runs stored as running whose lock pid has since died. Reads only. */
-export function deadLiveLocks(db: Db): string[] {
-  const live = db.prepare("SELECT id, lock_pid FROM runs WHERE lock_present AND lock_alive = 1").all() as {
-    id: string;
-    lock_pid: number | null;
-  }[];
+/** Runs stored as running (of `among`, when given) whose lock pid has since died. Reads only. */
+export function deadLiveLocks(db: Db, among?: readonly string[]): string[] {
+  const live = (
+    among === undefined
+      ? db.prepare("SELECT id, lock_pid FROM runs WHERE lock_present AND lock_alive = 1").all()
+      : db.prepare("SELECT id, lock_pid FROM runs WHERE id IN (SELECT value FROM json_each(?)) AND lock_present AND lock_alive = 1").all(JSON.stringify(among))
+  ) as { id: string; lock_pid: number | null }[];
   return live.filter((r) => !pidAlive(r.lock_pid)).map((r) => r.id);
 }
 

@@ -33,6 +33,11 @@ export interface Statements {
   readonly clearAllAttrs: Statement<[]>;
   readonly fillAllAttrs: Statement<[]>;
   readonly putMeta: Statement<[string, string]>;
+  readonly countRuns: Statement<[], { n: number }>;
+  readonly clearRunValues: Statement<[string]>;
+  readonly fillRunValues: Statement<[string]>;
+  readonly clearAllValues: Statement<[]>;
+  readonly fillAllValues: Statement<[]>;
 }
 
 export function prepareStatements(db: Db): Statements {
@@ -80,5 +85,16 @@ export function prepareStatements(db: Db): Statements {
       "INSERT INTO current_attrs (owner_kind, owner_id, key, value_json) SELECT owner_kind, owner_id, key, value_json FROM attr_replay",
     ),
     putMeta: db.prepare("INSERT OR REPLACE INTO catalog_meta (key, value) VALUES (?, ?)"),
+    countRuns: db.prepare("SELECT count(*) AS n FROM runs"),
+    clearRunValues: db.prepare("DELETE FROM run_values WHERE run_id = ?"),
+    fillRunValues: db.prepare(
+      `INSERT INTO run_values (run_id, section, key, num, text)
+       SELECT run_id, section, key, num, text FROM run_value_rows WHERE run_id = ? AND (num IS NOT NULL OR text IS NOT NULL)`,
+    ),
+    clearAllValues: db.prepare("DELETE FROM run_values"),
+    fillAllValues: db.prepare(
+      `INSERT INTO run_values (run_id, section, key, num, text)
+       SELECT run_id, section, key, num, text FROM run_value_rows WHERE num IS NOT NULL OR text IS NOT NULL`,
+    ),
   };
 }

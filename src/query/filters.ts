@@ -11,13 +11,23 @@ export interface QueryFilter {
   readonly statuses: readonly Status[];
   /** op name, or `ns:name` */
   readonly op?: string;
-  /** epoch µs, inclusive */
+  /** epoch µs: since inclusive, until exclusive */
   readonly since?: number;
   readonly until?: number;
   /** runs: members (any state) of this group id */
   readonly inGroup?: string;
   /** runs: which containers to show */
   readonly containers: readonly string[];
+  /** a `--where` expression (docs/filters.md); "" is no filter */
+  readonly where?: string;
+}
+
+/**
+ * True when the filter asks for nothing beyond containers: every other field unset or an empty
+ * list, and `where` unset or "" (a `label` of "" still filters: it drops runs with no label).
+ */
+export function onlyContainers(f: QueryFilter): boolean {
+  return Object.entries(f).every(([k, v]) => k === "containers" || v === undefined || (Array.isArray(v) && v.length === 0) || (k === "where" && v === ""));
 }
 
 /** A WHERE clause and its parameters; user input only ever goes into `params`. */
@@ -54,41 +64,67 @@ export function inClause(column: string, values: readonly unknown[]): Clause {
   return { sql: `${column} IN (${values.map(() => "?").join(", ")})`, params: [...values] };
 }
 
-/** A listing's order: one column, then id in the same direction; nulls always last. */
-export interface Order<R> {
-  /** the view column, also the row field holding its value */
-  readonly column: keyof R & string;
-  readonly desc: boolean;
+/**
+ * Runs of `run_list` in the given containers, decided without reading each run's row (a wide
+ * row: fetching it per match made counts at 100k runs ~10× slower): the moves table's primary
+ * key, and the runs_legacy partial index of legacy-deleted ids (read once, it is small). Active
+ * runs are those without a move elsewhere, probed per run, so the newest-first page stops after a
+ * few probes; other containers are found from their moves. The same rule as run_list.container:
+ * legacy-deleted, else the newest move's container, else active.
+ */
+export function containerClause(containers: readonly string[]): Clause {
+  const others = containers.filter((c) => c !== "active" && c !== "legacy-deleted");
+  const notLegacy = "run_list.id NOT IN (SELECT id FROM runs WHERE legacy_deleted AND id IS NOT NULL)";
+  const parts: Clause[] = [];
+  if (containers.includes("active")) {
+    const here = inClause("wm.container", ["active", ...others]);
+    parts.push({ sql: `NOT EXISTS (SELECT 1 FROM moves wm WHERE wm.run_id = run_list.id AND NOT (${here.sql})) AND ${notLegacy}`, params: here.params });
+  } else if (others.length > 0) {
+    const moved = inClause("container", others);
+    parts.push({ sql: `run_list.id IN (SELECT run_id FROM moves WHERE ${moved.sql}) AND ${notLegacy}`, params: moved.params });
+  }
+  if (containers.includes("legacy-deleted")) parts.push({ sql: "run_list.id IN (SELECT id FROM runs WHERE legacy_deleted)", params: [] });
+  if (parts.length === 0) return { sql: "0", params: [] };
+  return { sql: parts.map((p) => `(${p.sql})`).join(" OR "), params: parts.flatMap((p) => p.params) };
 }
 
-/** `[-]field` → the order over a fixed set of columns; anything else is a usage error. */
-export function parseSort<R>(sort: string | undefined, allowed: Readonly<Record<string, keyof R & string>>, fallback: string): Order<R> {
+/**
+ * `[-]field` → an ORDER BY over a fixed set of columns; nulls always last (SQLite puts them last
+ * in a descending sort by itself), ties by id in the same direction — so the default newest-first
+ * listing walks the (timestamp, id) index backwards and stops at the limit.
+ */
+export function orderBy(sort: string | undefined, allowed: Readonly<Record<string, string>>, fallback: string): string {
   const spec = sort ?? fallback;
   const desc = spec.startsWith("-");
   const field = desc ? spec.slice(1) : spec;
   const column = Object.hasOwn(allowed, field) ? allowed[field] : undefined;
   if (column === undefined) {
-    throw new UsageError(`cannot sort by ${JSON.stringify(field)}; use one of: ${Object.keys(allowed).join(", ")} (with - for descending)`);
+    throw new UsageError(`cannot sort by ${JSON.stringify(field)}; use one of: ${Object.keys(allowed).join(", ")}`);
   }
-  return { column, desc };
+  return desc ? `${column} DESC, id DESC` : `${column} IS NULL, ${column} ASC, id ASC`;
 }
 
-/**
- * ORDER BY for an order. SQLite puts nulls first ascending and last descending, so ascending
- * sorts put them last explicitly; ties go by id in the same direction, so the default
- * newest-first listing walks the (timestamp, id) index backwards and stops at the limit.
- */
-export function orderSql<R>(o: Order<R>): string {
-  return o.desc ? `${o.column} DESC, id DESC` : `${o.column} IS NULL, ${o.column} ASC, id ASC`;
+/** A listing's order: its ORDER BY, and the plain column it sorts by, if it is one. */
+export interface Order<R> {
+  readonly by: Clause;
+  /** a column of the view, also the row field holding its value (then a row's number can be counted) */
+  readonly column?: { readonly name: keyof R & string; readonly desc: boolean };
 }
 
-/** Rows that come before the row with this sort value and id, in the order of `orderSql`. */
-export function beforeClause<R>(o: Order<R>, value: unknown, id: string): Clause {
-  const c = o.column;
+/** The plain column `[-]field` sorts by, when it is one of `allowed`. */
+export function sortColumn<R>(sort: string | undefined, allowed: Readonly<Record<string, keyof R & string>>, fallback: string): Order<R>["column"] {
+  const spec = sort ?? fallback;
+  const desc = spec.startsWith("-");
+  const field = desc ? spec.slice(1) : spec;
+  return Object.hasOwn(allowed, field) ? { name: allowed[field]!, desc } : undefined;
+}
+
+/** Rows that come before the row with this sort value and id, in the order of `orderBy`. */
+export function beforeClause(column: string, desc: boolean, value: unknown, id: string): Clause {
   if (value === null || value === undefined) {
-    return { sql: `(${c} IS NOT NULL OR id ${o.desc ? ">" : "<"} ?)`, params: [id] };
+    return { sql: `(${column} IS NOT NULL OR id ${desc ? ">" : "<"} ?)`, params: [id] };
   }
-  return { sql: `(${c} ${o.desc ? ">" : "<"} ? OR (${c} = ? AND id ${o.desc ? ">" : "<"} ?))`, params: [value, value, id] };
+  return { sql: `(${column} ${desc ? ">" : "<"} ? OR (${column} = ? AND id ${desc ? ">" : "<"} ?))`, params: [value, value, id] };
 }
 
 /** A problem with what the user asked for (exit code 2). */

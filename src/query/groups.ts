@@ -1,7 +1,9 @@
 import type { Db } from "../index/db.js";
-import { and, inClause, parseSort, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { and, inClause, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
+import type { Page } from "./runs.js";
 import type { Listing } from "./select.js";
+import { orderClause, whereClause } from "./where/index.js";
 
 export interface GroupRow {
   readonly id: string;
@@ -40,12 +42,27 @@ function groupWhere(f: QueryFilter): Clause {
   }
   if (f.since !== undefined) parts.push({ sql: "started >= ?", params: [f.since] });
   if (f.until !== undefined) parts.push({ sql: "started < ?", params: [f.until] });
+  if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "group"));
   return and(parts);
+}
+
+/** `--sort` for groups: a field, or any name `--where` knows for groups (docs/filters.md). */
+export function groupOrder(sort: string | undefined): Order<GroupRow> {
+  const column = sortColumn<GroupRow>(sort, GROUP_SORT_FIELDS, "-started");
+  const by = orderClause(sort, GROUP_SORT_FIELDS, "-started", "group");
+  return column ? { by, column } : { by };
 }
 
 /** Groups matching the filter in listing order (newest first start unless sorted). */
 export function groupListing(db: Db, f: QueryFilter, sort: string | undefined): Listing<GroupRow> {
-  return viewListing<GroupRow>(db, "group_list", groupWhere(f), parseSort(sort, GROUP_SORT_FIELDS, "-started"));
+  return viewListing<GroupRow>(db, "group_list", groupWhere(f), groupOrder(sort));
+}
+
+/** The first `limit` groups of the listing and how many there are in all. */
+export function queryGroups(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<GroupRow> {
+  const listing = groupListing(db, f, sort);
+  const rows = listing.slice(0, Number.isFinite(limit) ? limit : null);
+  return { rows, total: rows.length < limit ? rows.length : listing.count() };
 }
 
 /** Groups whose id or name starts with `prefix` (an exact id first). */

@@ -1,8 +1,10 @@
 import type { Db } from "../index/db.js";
 import { deadLiveLocks } from "../index/locks.js";
-import { and, inClause, parseSort, tagClause, type Clause, type QueryFilter } from "./filters.js";
+import { containerCount } from "./counts.js";
+import { and, containerClause, inClause, onlyContainers, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
 import type { Listing } from "./select.js";
+import { orderClause, planRunWhere, whereClause, type Plan } from "./where/index.js";
 
 export interface RunRow {
   readonly id: string;
@@ -34,8 +36,8 @@ export const RUN_SORT_FIELDS: Readonly<Record<string, keyof RunRow & string>> = 
   label: "label",
 };
 
-function runWhere(f: QueryFilter): Clause {
-  const parts: Clause[] = [inClause("container", f.containers)];
+function runWhere(f: QueryFilter, plan: Plan = "index"): Clause {
+  const parts: Clause[] = [containerClause(f.containers)];
   for (const tag of f.tags) parts.push(tagClause("run", "run_list.id", tag));
   if (f.label !== undefined) parts.push({ sql: "instr(label, ?) > 0", params: [f.label] });
   if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
@@ -45,21 +47,52 @@ function runWhere(f: QueryFilter): Clause {
   if (f.inGroup !== undefined) {
     parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
   }
+  if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "run", { plan }));
   return and(parts);
+}
+
+/** `--sort` for runs: a field, or any name `--where` knows (docs/filters.md). */
+export function runOrder(sort: string | undefined): Order<RunRow> {
+  const column = sortColumn<RunRow>(sort, RUN_SORT_FIELDS, "-timestamp");
+  const by = orderClause(sort, RUN_SORT_FIELDS, "-timestamp", "run");
+  return column ? { by, column } : { by };
 }
 
 /**
  * Runs matching the filter in listing order (newest first by Gage's timestamp unless sorted).
- * Rows stored as running whose pid has died since the index last saw them are shown
- * `terminated` (a read-only query cannot store that; the indexer will).
+ * `pageSize` is what the caller will read first: with a `--where`, it decides whether the page
+ * starts from the matches or walks the timestamp index (src/query/where/plan.ts). Rows stored as
+ * running whose pid has died since the index last saw them are shown `terminated` (a read-only
+ * query cannot store that; the indexer will).
  */
-export function runListing(db: Db, f: QueryFilter, sort: string | undefined): Listing<RunRow> {
-  return viewListing<RunRow>(db, "run_list", runWhere(f), parseSort(sort, RUN_SORT_FIELDS, "-timestamp"), (rows) => fixDeadLocks(db, rows));
+export function runListing(db: Db, f: QueryFilter, sort: string | undefined, pageSize = 20): Listing<RunRow> {
+  const plan = planRunWhere(db, f.where === "" ? undefined : f.where, sort, pageSize);
+  const where = runWhere(f, plan);
+  return viewListing<RunRow>(db, "run_list", where, runOrder(sort), {
+    // a count reads every match whatever the plan, so it starts from them
+    ...(plan === "index" ? {} : { countWhere: runWhere(f) }),
+    ...(onlyContainers(f) ? { total: () => containerCount(db, f.containers) } : {}),
+    fix: (rows) => fixDeadLocks(db, rows),
+  });
+}
+
+export interface Page<R> {
+  readonly rows: R[];
+  /** how many match in all */
+  readonly total: number;
+}
+
+/** The first `limit` runs of the listing and how many there are in all. */
+export function queryRuns(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<RunRow> {
+  const listing = runListing(db, f, sort, limit);
+  const rows = listing.slice(0, Number.isFinite(limit) ? limit : null);
+  return { rows, total: rows.length < limit ? rows.length : listing.count() };
 }
 
 function fixDeadLocks(db: Db, rows: RunRow[]): RunRow[] {
-  if (!rows.some((r) => r.status === "running")) return rows;
-  const dead = new Set(deadLiveLocks(db));
+  const running = rows.filter((r) => r.status === "running").map((r) => r.id);
+  if (running.length === 0) return rows;
+  const dead = new Set(deadLiveLocks(db, running));
   return rows.map((r) => (dead.has(r.id) ? { ...r, status: "terminated" } : r));
 }
 

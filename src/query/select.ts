@@ -10,7 +10,8 @@
 export interface Listing<R extends { readonly id: string }> {
   /** rows at 0-based positions [start, end) in listing order; `end` null: to the last row */
   slice(start: number, end: number | null): R[];
-  count(): number;
+  /** rows in all; with `atMost`, counting stops past it (a result above it means "more") */
+  count(atMost?: number): number;
   /** rows whose id or name starts with `prefix`, in listing order */
   matching(prefix: string): R[];
   /** 1-based listing numbers of these rows (rows of this listing) */

@@ -1,0 +1,23 @@
+/** `--where`, `--sort` by name: the library the CLI calls (docs/filters.md). */
+import type { Clause } from "../filters.js";
+import { compileWhere, type CompileOptions } from "./compile.js";
+import { sqliteDialect } from "./dialect.js";
+import type { Target } from "./names.js";
+import { parseWhere } from "./parser.js";
+
+export type { Condition, Value, WhereExpr } from "./ast.js";
+export { compileWhere, type CompileOptions, type Plan } from "./compile.js";
+export { sqliteDialect, type Dialect } from "./dialect.js";
+export { WhereSyntaxError } from "./errors.js";
+export { BUILTIN_NAMES, sectionName, type Target } from "./names.js";
+export { parseWhere } from "./parser.js";
+export { planRunWhere, WALK_FROM } from "./plan.js";
+export { orderClause } from "./sort.js";
+
+/**
+ * `--where TEXT` as a condition on the target's listing view (`run_list` / `group_list`), for
+ * SQLite. Throws WhereSyntaxError (a UsageError) with the column of the problem.
+ */
+export function whereClause(text: string, target: Target, options: CompileOptions = {}): Clause {
+  return compileWhere(parseWhere(text), target, sqliteDialect, options);
+}

@@ -1,0 +1,45 @@
+import type { Db } from "../../index/db.js";
+import { compileWhereWithInfo, type Estimate, type Plan } from "./compile.js";
+import { sqliteDialect } from "./dialect.js";
+import { parseWhere } from "./parser.js";
+
+/**
+ * Matches from which the newest-first listing walks the timestamp index instead of starting from
+ * the matches: sorting N matches costs ~N index reads, walking costs ~limit × runs / N. They cross
+ * near √(20 × runs), about 1400 at 100k runs; the walk is the safer side of that at any size.
+ */
+export const WALK_FROM = 1000;
+
+/**
+ * Chooses how runWhere compiles `--where` for a run listing (see Plan). Only the default order
+ * (newest first) with a limit can stop early on a walk, and only a condition with an indexed test
+ * can start from its matches; between the two, an upper bound of the matches decides, from counts
+ * capped at WALK_FROM of each indexed test (Estimate).
+ */
+export function planRunWhere(db: Db, where: string | undefined, sort: string | undefined, limit: number): Plan {
+  if (where === undefined) return "index";
+  const expr = parseWhere(where);
+  const walkable = (sort === undefined || sort === "-timestamp") && limit <= WALK_FROM;
+  if (expr.condition === null || !walkable) return "index";
+  const { estimate } = compileWhereWithInfo(expr, "run", sqliteDialect);
+  return bound(db, estimate) < WALK_FROM ? "index" : "scan";
+}
+
+/** An upper bound of the matches, capped at WALK_FROM; each index is read for at most that many. */
+function bound(db: Db, e: Estimate): number {
+  switch (e.kind) {
+    case "leaf":
+      if (e.matches === null) return WALK_FROM;
+      return db.prepare(`SELECT count(*) FROM (${e.matches.sql} LIMIT ${WALK_FROM})`).pluck().get(...e.matches.params) as number;
+    case "and": {
+      let least = WALK_FROM;
+      for (const part of e.parts) {
+        least = Math.min(least, bound(db, part));
+        if (least === 0) break;
+      }
+      return least;
+    }
+    case "or":
+      return Math.min(WALK_FROM, e.parts.reduce((sum, part) => sum + bound(db, part), 0));
+  }
+}

@@ -1,0 +1,125 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeMove, writeRun } from "../src/fixtures/gage-writer.js";
+import type { Db } from "../src/index/db.js";
+import { indexRunsDir } from "../src/index/indexer.js";
+import { migrate } from "../src/index/migrate.js";
+import { migrationsDir } from "../src/index/migrate-dir.js";
+import { queryRuns } from "../src/query/runs.js";
+import { finishedRun, indexed, workspace } from "./helpers.js";
+
+const MS = Date.parse("2024-06-20T12:00:00Z");
+const runId = (n: number) => `${n.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
+
+/** A finished run whose config and metrics depend on `n` and on a `version` of its values. */
+function writeNumbered(runsDir: string, n: number, version = 0): void {
+  rmSync(join(runsDir, `${runId(n)}.meta`), { recursive: true, force: true });
+  writeRun(
+    runsDir,
+    finishedRun(runId(n), {
+      config: { lr: n / 100 + version, optimizer: n % 2 === 0 ? "adam" : "sgd", shuffle: n % 3 === 0, note: null },
+      summary: { metrics: { loss: { value: n / 1000 + version, label: "Loss" } }, attributes: { gpu: "T4" } },
+    }),
+  );
+}
+
+/** run_values holds exactly the non-null value rows the runs' stored JSON gives now. */
+function expectValuesCurrent(db: Db): void {
+  const stored = db.prepare("SELECT run_id, section, key, num, text FROM run_values ORDER BY 1, 2, 3").all();
+  const derived = db
+    .prepare("SELECT run_id, section, key, num, text FROM run_value_rows WHERE num IS NOT NULL OR text IS NOT NULL ORDER BY 1, 2, 3")
+    .all();
+  expect(stored.length).toBeGreaterThan(0);
+  expect(stored).toEqual(derived);
+}
+
+/** run_counts agrees with a count of every run's container. */
+function expectCountsCurrent(db: Db): void {
+  const kept = db.prepare("SELECT container, n FROM run_counts WHERE n <> 0 ORDER BY container").all();
+  const counted = db.prepare("SELECT container, count(*) AS n FROM run_container GROUP BY container ORDER BY container").all();
+  expect(kept).toEqual(counted);
+}
+
+const loss = (db: Db, n: number) =>
+  db.prepare("SELECT num FROM run_values WHERE run_id = ? AND section = 'metrics' AND key = 'loss'").pluck().get(runId(n)) as number | undefined;
+
+describe("run_values and run_counts follow the runs", () => {
+  it("after a first index, single changes, many changes, moves and removals", async () => {
+    const ws = workspace();
+    for (let n = 1; n <= 30; n++) writeNumbered(ws.runsDir, n);
+    const { db } = await indexed(ws.runsDir, ws.dbPath);
+    try {
+      expectValuesCurrent(db);
+      expectCountsCurrent(db);
+      expect(loss(db, 7)).toBe(0.007);
+      expect(db.prepare("SELECT text FROM run_values WHERE run_id = ? AND key = 'shuffle'").pluck().get(runId(3))).toBe("true");
+      expect(db.prepare("SELECT count(*) FROM run_values WHERE key = 'note'").pluck().get()).toBe(0);
+
+      // one run changed: its rows alone are replaced
+      writeNumbered(ws.runsDir, 7, 1);
+      await indexRunsDir(db, { runsDir: ws.runsDir });
+      expect(loss(db, 7)).toBe(1.007);
+      expectValuesCurrent(db);
+
+      // many runs changed (more than a tenth): the table is rebuilt whole
+      for (let n = 1; n <= 12; n++) writeNumbered(ws.runsDir, n, 2);
+      await indexRunsDir(db, { runsDir: ws.runsDir });
+      expect(loss(db, 12)).toBe(2.012);
+      expect(loss(db, 13)).toBe(0.013);
+      expectValuesCurrent(db);
+
+      // trash, archive over trash, restore, remove, and a new run
+      writeMove(ws.runsDir, runId(2), "trash", MS);
+      writeMove(ws.runsDir, runId(3), "trash", MS);
+      await indexRunsDir(db, { runsDir: ws.runsDir });
+      expectCountsCurrent(db);
+      writeMove(ws.runsDir, runId(3), "9e5a7c1e-0000-4000-8000-00000000a4c1", MS + 1000);
+      writeMove(ws.runsDir, runId(2), "active", MS + 1000);
+      rmSync(join(ws.runsDir, `${runId(4)}.meta`), { recursive: true });
+      writeNumbered(ws.runsDir, 31);
+      await indexRunsDir(db, { runsDir: ws.runsDir });
+      expectCountsCurrent(db);
+      expectValuesCurrent(db);
+      expect(loss(db, 4)).toBeUndefined();
+      expect(db.prepare("SELECT n FROM run_counts WHERE container = 'active'").pluck().get()).toBe(29);
+
+      // a move dir removed: the run is active again
+      rmSync(join(ws.runsDir, `${runId(3)}.move`), { recursive: true });
+      await indexRunsDir(db, { runsDir: ws.runsDir });
+      expectCountsCurrent(db);
+      expect(queryRuns(db, { tags: [], statuses: [], containers: ["active"] }, undefined, 5).total).toBe(30);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("migration 006 fills both for a database indexed before it", async () => {
+    const ws = workspace();
+    for (let n = 1; n <= 12; n++) writeNumbered(ws.runsDir, n);
+    writeMove(ws.runsDir, runId(5), "trash", MS);
+    const { db } = await indexed(ws.runsDir, ws.dbPath);
+    try {
+      // back to the schema before 006: every object it creates dropped, its record removed
+      const sql = readFileSync(join(migrationsDir(), "006_run_values.sql"), "utf8");
+      const created = [...sql.matchAll(/^CREATE (TABLE|VIEW|INDEX|TRIGGER) (\w+)/gmu)].map((m) => [m[1]!, m[2]!] as const);
+      expect(created.length).toBeGreaterThan(5);
+      for (const [kind, name] of created.reverse()) db.exec(`DROP ${kind} ${name}`);
+      db.prepare("DELETE FROM kysely_migration WHERE name = '006_run_values'").run();
+      expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'run_values'").pluck().get()).toBe(0);
+
+      await migrate(db);
+      expectValuesCurrent(db);
+      expectCountsCurrent(db);
+      expect(loss(db, 9)).toBe(0.009);
+      expect(db.prepare("SELECT n FROM run_counts WHERE container = 'trash'").pluck().get()).toBe(1);
+      // and they keep following the runs afterwards
+      writeNumbered(ws.runsDir, 9, 3);
+      await indexRunsDir(db, { runsDir: ws.runsDir });
+      expect(loss(db, 9)).toBe(3.009);
+      expectValuesCurrent(db);
+    } finally {
+      db.close();
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeCorpus } from "../src/fixtures/corpus.js";
+import type { Db } from "../src/index/db.js";
+import { containerClause, type QueryFilter } from "../src/query/filters.js";
+import { queryRuns } from "../src/query/runs.js";
+import { planRunWhere, WALK_FROM, whereClause, type Plan } from "../src/query/where/index.js";
+import { indexed } from "./helpers.js";
+
+// 1200 runs of the scale corpus: ~20% tagged color=green, loss uniform in [0, 1), 85% completed.
+const dir = mkdtempSync(join(tmpdir(), "catalog-plan-"));
+let db: Db;
+beforeAll(async () => {
+  writeCorpus(join(dir, "runs"), { n: 1200, seed: 3 });
+  db = (await indexed(join(dir, "runs"), join(dir, "catalog.sqlite"))).db;
+});
+afterAll(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The listing and count SQL queryRuns runs for a --where alone, and their query plans. */
+function plans(where: string, plan: Plan): { list: string[]; count: string[] } {
+  const c = containerClause(["active"]);
+  const w = whereClause(where, "run", { plan });
+  const explain = (q: string) => (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...c.params, ...w.params) as { detail: string }[]).map((r) => r.detail);
+  return {
+    list: explain(`SELECT * FROM run_list WHERE (${c.sql}) AND (${w.sql}) ORDER BY timestamp DESC, id DESC LIMIT 20`),
+    count: explain(`SELECT count(*) AS n FROM (SELECT id FROM run_list WHERE (${c.sql}) AND (${w.sql}) LIMIT -1)`),
+  };
+}
+
+/** A step that reads every row of runs from its table. */
+const fullScan = (detail: string) => /^SCAN (r|runs)$/u.test(detail);
+
+describe("filters use indexes", () => {
+  // a selective filter of each kind, and the index that must find its rows
+  const SELECTIVE: readonly (readonly [string, RegExp])[] = [
+    ["tags contains ablation", /SEARCH wt USING COVERING INDEX current_attrs_key \(key=\? AND owner_kind=\?\)/u],
+    ["status == pending", /SEARCH r USING (COVERING )?INDEX runs_status \(status=\?\)/u],
+    ["operation == prepare", /SEARCH r USING (COVERING )?INDEX runs_op \(op_name=\?\)/u],
+    ["operation == vision:prepare", /SEARCH r USING (COVERING )?INDEX runs_op \(op_name=\?\)/u],
+    ["metrics.loss < 0.01", /SEARCH wv USING COVERING INDEX run_values_num \(section=\? AND key=\? AND num>\? AND num<\?\)/u],
+    ["config.optimizer == sgd", /SEARCH wv USING COVERING INDEX run_values_text \(section=\? AND key=\? AND text=\?\)/u],
+    ["attrs.label == 'train sweep 7'", /SEARCH wa USING INDEX current_attrs_key \(key=\?\)/u],
+  ];
+
+  it.each(SELECTIVE)("%s: listing and count start from the index", (where, index) => {
+    expect(planRunWhere(db, where, undefined, 20)).toBe("index");
+    const p = plans(where, "index");
+    for (const steps of [p.list, p.count]) {
+      expect(steps.some((s) => index.test(s)), steps.join(" | ")).toBe(true);
+      expect(steps.some((s) => fullScan(s) || s.startsWith("SCAN r USING")), steps.join(" | ")).toBe(false);
+    }
+  });
+
+  it("a started range is counted through runs_started and listed in order without a sort", () => {
+    const where = "started > 2024-01-05";
+    const p = plans(where, "index");
+    expect(p.count.some((s) => /SEARCH r USING COVERING INDEX runs_started \(started>\?\)/u.test(s)), p.count.join(" | ")).toBe(true);
+    expect(p.count.some(fullScan)).toBe(false);
+    expect(p.list.some((s) => s.includes("TEMP B-TREE")), p.list.join(" | ")).toBe(false);
+    expect(p.list.some(fullScan)).toBe(false);
+  });
+
+  it("the unfiltered and the container filters read no run rows to decide the container", () => {
+    const c = containerClause(["active"]);
+    const steps = (db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT id FROM run_list WHERE ${c.sql} LIMIT -1)`).all(...c.params) as { detail: string }[]).map((r) => r.detail);
+    expect(steps.some(fullScan), steps.join(" | ")).toBe(false);
+    expect(steps.some((s) => /SEARCH runs USING INDEX runs_legacy/u.test(s)), steps.join(" | ")).toBe(true);
+  });
+});
+
+describe("the listing plan", () => {
+  const f = (where: string): QueryFilter => ({ tags: [], statuses: [], containers: ["active"], where });
+
+  it("walks the timestamp index when many runs match, and starts from the matches when few do", () => {
+    expect(planRunWhere(db, "config.lr > 0", undefined, 20)).toBe("scan");
+    expect(planRunWhere(db, "tags contains color=green or status == completed", undefined, 20)).toBe("scan");
+    expect(planRunWhere(db, "status == completed", undefined, 20)).toBe("scan");
+    expect(planRunWhere(db, "label contains train", undefined, 20)).toBe("scan");
+    expect(planRunWhere(db, "metrics.loss < 0.01", undefined, 20)).toBe("index");
+    expect(planRunWhere(db, "config.lr > 0 and metrics.loss < 0.01", undefined, 20)).toBe("index");
+    // only a limited newest-first page can stop early on a walk
+    expect(planRunWhere(db, "config.lr > 0", "-metrics.loss", 20)).toBe("index");
+    expect(planRunWhere(db, "config.lr > 0", undefined, Infinity)).toBe("index");
+    expect(planRunWhere(db, "config.lr > 0", undefined, WALK_FROM + 1)).toBe("index");
+  });
+
+  it("a walk reads the timestamp index in order and looks each run's values up by id", () => {
+    const p = plans("config.lr > 0 and tags contains color=green", "scan");
+    expect(p.list[0]).toBe("SCAN r USING INDEX runs_timestamp");
+    expect(p.list.some((s) => s.includes("TEMP B-TREE"))).toBe(false);
+    expect(p.list).toEqual(expect.arrayContaining(["SEARCH wv EXISTS USING PRIMARY KEY (run_id=? AND section=? AND key=?)"]));
+    expect(p.list).toEqual(expect.arrayContaining(["SEARCH wt EXISTS USING PRIMARY KEY (owner_kind=? AND owner_id=? AND key=?)"]));
+  });
+
+  it.each(["config.lr > 0", "config.lr > 0 and not tags contains prod", "config.optimizer != sgd or tags contains color=green", "status == completed"])(
+    "%s: the walked page and its total equal the full listing's",
+    (where) => {
+      expect(planRunWhere(db, where, undefined, 20)).toBe("scan");
+      const page = queryRuns(db, f(where), undefined, 20);
+      const all = queryRuns(db, f(where), undefined, Infinity);
+      expect(all.rows.length).toBeGreaterThan(WALK_FROM / 2);
+      expect(page.rows).toEqual(all.rows.slice(0, 20));
+      expect(page.total).toBe(all.rows.length);
+    },
+  );
+});
