@@ -16,16 +16,11 @@ import { attrLogText, writeAttrLogEntry, type AttrLogEntry } from "../write/attr
 import { groupLogTarget, runLogTarget, targetDir, type LogTarget } from "../write/targets.js";
 import { mayCreateDbDir, type Context } from "./context.js";
 import { CliError, UsageError, explainDbError } from "./errors.js";
-import { openListing, type AnyListing, type ListingArgs, type ListingRequest } from "./listing.js";
+import { filtered, openListing, type AnyListing, type ListingRequest } from "./listing.js";
 import { renderTable } from "./print/table.js";
 import type { Io } from "./spec.js";
 
 export type Target = { readonly kind: "run"; readonly n: number; readonly row: RunRow } | { readonly kind: "group"; readonly n: number; readonly row: GroupRow };
-
-/** Whether any listing filter was given (then no SPEC means every row it selects). */
-export function filtered(a: ListingArgs): boolean {
-  return a.tag.length > 0 || a.status.length > 0 || a.deleted || [a.label, a.op, a.since, a.until, a.inGroup, a.archive].some((v) => v !== undefined);
-}
 
 function numbered<R extends RunRow | GroupRow>(listing: Listing<R>, specs: readonly string[]): Numbered<R>[] {
   if (specs.length > 0) return selectRows(listing, specs);

@@ -39,6 +39,12 @@ export const LISTING_OPTIONS = {
   "in-group": { type: "string", placeholder: "GROUP", describe: "runs listed by this group: its number in `catalog query -g`, or an id or name prefix" },
   deleted: { alias: "d", type: "boolean", default: false, describe: "runs in the trash" },
   archive: { alias: "A", type: "string", placeholder: "NAME", describe: "runs in this archive (name or id)" },
+  where: {
+    alias: "w",
+    type: "string",
+    placeholder: "EXPR",
+    describe: "only what the expression selects (docs/filters.md), e.g. 'metrics.loss < 0.3 and started > (today)'",
+  },
 } as const satisfies Options;
 
 const REFRESH_OPTIONS = {
@@ -70,7 +76,16 @@ export const QUERY_ARGS = {
     format: { alias: "f", type: "string", choices: FORMATS, default: "table", placeholder: "FORMAT", describe: "output format" },
     limit: { alias: "n", type: "integer", min: 1, placeholder: "N", describe: `show at most N rows (table default ${DEFAULT_TABLE_LIMIT})` },
     all: { alias: "a", type: "boolean", default: false, describe: "show every row" },
-    sort: { type: "string", placeholder: "[-]FIELD", describe: `sort by FIELD, descending with '-': ${SORT_FIELDS.join(", ")} (default -timestamp)` },
+    sort: {
+      type: "string",
+      placeholder: "[-]NAME",
+      describe: `sort by NAME, descending with '-': ${SORT_FIELDS.join(", ")}, or config.KEY, metrics.KEY… (default -timestamp; missing values last)`,
+    },
+    columns: {
+      type: "string",
+      placeholder: "LIST",
+      describe: "show these columns (table, csv, json, jsonl): e.g. name,operation,config.lr,metrics.loss; auto: the config that varies and every metric",
+    },
     "full-op": { type: "boolean", default: false, describe: "show operations as ns:name" },
     ...REFRESH_OPTIONS,
     ...LOCATION_OPTIONS,
@@ -87,6 +102,8 @@ export const QUERY = {
     ["catalog query", "the 20 newest runs"],
     ["catalog query -g --tag color=green", "run groups tagged color=green"],
     ["catalog query 1:5 --status error --format json", "the five newest failed runs, as JSON"],
+    ["catalog query -w 'metrics.loss < 0.3 and started > (today)' --sort metrics.loss", "today's runs under a loss, best first"],
+    ["catalog query --in-group 1 --columns auto --format csv", "a sweep side by side: the config that varied, every metric"],
   ],
   handler: (): Promise<Handler<never>> => import("./commands/query.js").then((m) => m.runQuery),
   ...QUERY_ARGS,

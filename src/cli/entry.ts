@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
 import { COMMANDS } from "./commands.js";
+import { WhereSyntaxError } from "../query/where/errors.js";
 import { CliError, exitCodeFor, oneLine } from "./errors.js";
 import { parseCommandLine } from "./parse.js";
 import type { Io } from "./spec.js";
@@ -67,6 +68,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   } catch (err) {
     io.err(`catalog: ${oneLine(err)}\n`);
     if (err instanceof CliError) for (const d of err.details) io.err(`${d}\n`);
+    // the expression with a caret under the bad spot
+    if (err instanceof WhereSyntaxError) io.err(`${err.render()}\n`);
     return exitCodeFor(err);
   }
 }

@@ -10,6 +10,7 @@ import { groupListing, type GroupRow } from "../query/groups.js";
 import { runListing, type RunRow } from "../query/runs.js";
 import { selectRows, type Listing, type Numbered } from "../query/select.js";
 import { parseTimeSpan } from "../query/time.js";
+import { whereClause } from "../query/where/index.js";
 import type { LISTING_OPTIONS } from "./commands.js";
 import { CliError, UsageError } from "./errors.js";
 import { renderTable } from "./print/table.js";
@@ -39,15 +40,25 @@ export function prepareListing(a: ListingArgs): ListingRequest {
       throw new UsageError(`--${option}: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
+  // A syntax error is reported now, before the index is touched (with its caret: entry.ts).
+  if (a.where !== undefined) whereClause(a.where, a.groups ? "group" : "run");
   return { args: a, since: time("since", a.since)?.start, until: time("until", a.until)?.end };
+}
+
+/** Whether any listing filter was given (the trash and an archive count as filters). */
+export function filtered(a: ListingArgs): boolean {
+  return a.tag.length > 0 || a.status.length > 0 || a.deleted || [a.label, a.op, a.since, a.until, a.inGroup, a.archive, a.where].some((v) => v !== undefined);
 }
 
 export type AnyListing = { readonly kind: "run"; readonly listing: Listing<RunRow> } | { readonly kind: "group"; readonly listing: Listing<GroupRow> };
 
-/** The listing the options describe, sorted by `sort` (`[-]field`). */
-export function openListing(db: Db, req: ListingRequest, sort: string | undefined): AnyListing {
+/**
+ * The listing the options describe, sorted by `sort` (`[-]NAME`); `pageSize` is how many rows the
+ * caller reads first (it guides how a `--where` is planned).
+ */
+export function openListing(db: Db, req: ListingRequest, sort: string | undefined, pageSize = 20): AnyListing {
   const a = req.args;
-  const base = { tags: a.tag, label: a.label, statuses: a.status as Status[], op: a.op, since: req.since, until: req.until };
+  const base = { tags: a.tag, label: a.label, statuses: a.status as Status[], op: a.op, since: req.since, until: req.until, where: a.where };
   if (a.groups) return { kind: "group", listing: groupListing(db, { ...base, containers: [] }, sort) };
   const archive = a.archive === undefined ? undefined : findArchive(db, a.archive);
   if (a.archive !== undefined && archive === undefined) {
@@ -58,7 +69,7 @@ export function openListing(db: Db, req: ListingRequest, sort: string | undefine
     containers: a.deleted ? ["trash", "legacy-deleted"] : archive ? [archive.id] : ["active"],
     inGroup: a.inGroup === undefined ? undefined : selectOne(groupListing(db, { tags: [], statuses: [], containers: [] }, undefined), a.inGroup, "group").row.id,
   };
-  return { kind: "run", listing: runListing(db, filter, sort) };
+  return { kind: "run", listing: runListing(db, filter, sort, pageSize) };
 }
 
 /** The one row a spec picks; none or several is an error naming the candidates. */

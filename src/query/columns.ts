@@ -44,23 +44,23 @@ export function parseColumns(text: string, target: Target): string[] {
     if (t.kind === "end") break;
     if (expectName && t.kind === "word") {
       if (t.text !== AUTO) fieldOf(t.key === undefined ? { text: t.text } : { text: t.text, key: t.key }, target, text, t.pos);
-      else if (target === "group") throw new WhereSyntaxError(text, t.pos, "auto columns are for runs");
+      else if (target === "group") throw new WhereSyntaxError(text, t.pos, "auto columns are for runs", "--columns");
       names.push(t.text);
       expectName = false;
     } else if (!expectName && t.kind === ",") {
       expectName = true;
     } else {
-      throw new WhereSyntaxError(text, t.pos, expectName ? "expected a column name" : "expected , between column names");
+      throw new WhereSyntaxError(text, t.pos, expectName ? "expected a column name" : "expected , between column names", "--columns");
     }
   }
-  if (expectName) throw new WhereSyntaxError(text, tokens[tokens.length - 1]!.pos, "expected a column name");
+  if (expectName) throw new WhereSyntaxError(text, tokens[tokens.length - 1]!.pos, "expected a column name", "--columns");
   return names;
 }
 
 function fieldOf(name: { text: string; key?: string }, target: Target, source: string, pos: number): Field {
   const r = resolveName(name, target, true);
-  if (r === null) throw new WhereSyntaxError(source, pos, "not a name");
-  if ("error" in r) throw new WhereSyntaxError(source, pos, r.error);
+  if (r === null) throw new WhereSyntaxError(source, pos, "not a name", "--columns");
+  if ("error" in r) throw new WhereSyntaxError(source, pos, r.error, "--columns");
   return r.field;
 }
 

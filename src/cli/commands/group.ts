@@ -25,7 +25,7 @@ function memberListing(a: CreateArgs | MembersArgs): ListingRequest {
 
 function memberFiltered(req: ListingRequest, specs: readonly string[], all: boolean): boolean {
   const f = req.args;
-  return specs.length > 0 || all || f.status.length > 0 || f.deleted || [f.op, f.since, f.until, f.inGroup, f.archive].some((v) => v !== undefined);
+  return specs.length > 0 || all || f.status.length > 0 || f.deleted || [f.op, f.since, f.until, f.inGroup, f.archive, f.where].some((v) => v !== undefined);
 }
 
 /**

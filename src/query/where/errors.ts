@@ -9,8 +9,10 @@ export class WhereSyntaxError extends UsageError {
     readonly expression: string,
     readonly column: number,
     readonly reason: string,
+    /** the option the text came from: `--where`, or `--columns` for a column list */
+    readonly option: string = "--where",
   ) {
-    super(`--where: ${reason} (column ${column + 1})`);
+    super(`${option}: ${reason} (column ${column + 1})`);
   }
 
   /**
