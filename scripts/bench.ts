@@ -158,8 +158,30 @@ interface SizeResult {
   syncRefresh: Stat;
   query: Stat;
   naive: Stat;
-  queryRuns: Stat;
+  /** the everyday queries (EVERYDAY), each as a process */
+  everyday: Stat[];
   daemon: DaemonResult;
+}
+
+/** The queries a user types every day, timed as processes against `node -e 0` (issue 8's target). */
+const EVERYDAY: readonly { label: string; args: (db: Database.Database) => string[] }[] = [
+  { label: "`query` (the 20 newest runs)", args: () => ["query"] },
+  { label: "`query --groups --tag color=green`", args: () => ["query", "--groups", "--tag", "color=green"] },
+  { label: '`query --where "metrics.loss < 0.2"`', args: () => ["query", "--where", "metrics.loss < 0.2"] },
+  { label: '`query --where "tags contains color=green"`', args: () => ["query", "--where", "tags contains color=green"] },
+  { label: "`show 1`", args: () => ["show", "1"] },
+  // a run from the middle of the listing, by the first 8 characters of its id
+  {
+    label: "`show <id prefix>`",
+    args: (db) => ["show", (db.prepare("SELECT id FROM runs ORDER BY timestamp LIMIT 1 OFFSET (SELECT count(*) / 2 FROM runs)").pluck().get() as string).slice(0, 8)],
+  },
+];
+
+function benchEveryday(cat: (...a: string[]) => string[], db: string): Stat[] {
+  const conn = new Database(db, { readonly: true });
+  const argLists = EVERYDAY.map((q) => q.args(conn));
+  conn.close();
+  return argLists.map((args) => repeat(20, () => timeSync(cat(...args, "--no-refresh"))));
 }
 
 interface DaemonResult {
@@ -228,7 +250,7 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
   const syncRefresh = stat(syncSamples);
 
   const query = repeat(20, () => timeSync(cat("query", "--groups", "--tag", "color=green", "--no-refresh")));
-  const queryRuns = repeat(20, () => timeSync(cat("query", "--no-refresh")));
+  const everyday = benchEveryday(cat, db);
   const naive = repeat(n >= 100_000 ? 3 : 5, () => timeSync([process.execPath, NAIVE, runsDir, "--tag", "color=green"]));
 
   const daemon = await benchDaemon(runsDir, db);
@@ -246,7 +268,7 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
     syncRefresh,
     query,
     naive,
-    queryRuns,
+    everyday,
     daemon,
   };
 }
@@ -429,8 +451,7 @@ function report(results: readonly SizeResult[]): string {
     row("→ query / `node -e 0`", (r) => ratio(r.query, r.nodeE0)),
     row("naive lister (reads every run's files per query)", (r) => ms(r.naive)),
     row("→ query / naive lister", (r) => `${(r.query.median / r.naive.median).toFixed(3)}× (${(r.naive.median / r.query.median).toFixed(0)}× faster)`),
-    row("`query --no-refresh` (20 newest runs)", (r) => ms(r.queryRuns)),
-    row("`query --where \"metrics.loss < 0.2\"`", () => "n/a (`--where` not built yet)"),
+    ...EVERYDAY.map((q, i) => row(`${q.label} \`--no-refresh\` → / \`node -e 0\``, (r) => `${ms(r.everyday[i]!)} → ${ratio(r.everyday[i]!, r.nodeE0)}`)),
     ...daemonRows(row),
   ];
   if (results.length > 1) {
@@ -442,6 +463,7 @@ function report(results: readonly SizeResult[]): string {
       `Growth from ${a.n / 1000}k to ${b.n / 1000}k runs (${b.n / a.n}× the runs): full index ${g((r) => r.index.median)}, ` +
         `read floor ${g((r) => r.readFloor.median)}, no-change refresh ${g((r) => r.refresh.median)}, ` +
         `green-groups query ${g((r) => r.query.median)}, naive lister ${g((r) => r.naive.median)}, ` +
+        `everyday queries ${EVERYDAY.map((_, i) => g((r) => r.everyday[i]!.median)).join(" / ")}, ` +
         `daemon latency (watched change) ${g((r) => r.daemon.activeChange.median)}.`,
     );
   }
@@ -468,6 +490,22 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(reportDaemon(results) + "\n\n");
     }
     process.stdout.write(`${cpus().length} CPUs, Node ${process.version}; took ${((Date.now() - t0) / 1000).toFixed(0)} s\n\n${reportDaemon(results)}\n`);
+    return;
+  }
+  if (argv.includes("--only") && argv[argv.indexOf("--only") + 1] === "queries") {
+    // Only the everyday queries (and `node -e 0`), on indexes kept from an earlier run.
+    const lines = [`| query (median, min–max) → / \`node -e 0\` | ${sizes.map((n) => `${n / 1000}k runs`).join(" | ")} |`, `|---|${sizes.map(() => "---").join("|")}|`];
+    const cols: { node: Stat; everyday: Stat[] }[] = [];
+    for (const n of sizes) {
+      const runsDir = corpus(benchDir, n, 1);
+      const db = join(benchDir, `catalog-${n}.sqlite`);
+      timeSync([process.execPath, BIN, "index", "--runs-dir", runsDir, "--db", db]);
+      const cat = (...a: string[]) => [process.execPath, BIN, ...a, "--runs-dir", runsDir, "--db", db];
+      cols.push({ node: repeat(20, () => timeSync([process.execPath, "-e", "0"])), everyday: benchEveryday(cat, db) });
+    }
+    lines.push(`| \`node -e 0\` | ${cols.map((c) => ms(c.node)).join(" | ")} |`);
+    EVERYDAY.forEach((q, i) => lines.push(`| ${q.label} | ${cols.map((c) => `${ms(c.everyday[i]!)} → ${ratio(c.everyday[i]!, c.node)}`).join(" | ")} |`));
+    process.stdout.write(`${cpus().length} CPUs, Node ${process.version}; took ${((Date.now() - t0) / 1000).toFixed(0)} s\n\n${lines.join("\n")}\n`);
     return;
   }
   const results: SizeResult[] = [];
