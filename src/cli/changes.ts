@@ -4,15 +4,14 @@
  * entries (or printing them with `--dry-run`), then indexing what was written so that the index
  * reflects the change when the command returns (docs/writing.md).
  */
-import { accessSync, constants, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Db } from "../index/db.js";
-import { withWriter } from "../index/writer.js";
 import { groupDirName, type GroupRow } from "../query/groups.js";
 import type { RunRow } from "../query/runs.js";
 import { selectRows, type Listing, type Numbered } from "../query/select.js";
 import { humanAgo } from "../query/time.js";
-import { attrLogText, writeAttrLogEntry, type AttrLogEntry } from "../write/attr-log-write.js";
+import { attrLogText } from "../write/attr-log-write.js";
+import { writeEntries, WriteError, type PlannedWrite } from "../write/commit.js";
 import { groupLogTarget, runLogTarget, targetDir, type LogTarget } from "../write/targets.js";
 import { mayCreateDbDir, type Context } from "./context.js";
 import { CliError, UsageError, explainDbError } from "./errors.js";
@@ -85,59 +84,35 @@ export async function confirm(targets: readonly Target[], action: string, yes: b
   return answer !== null && /^y(es)?$/iu.test(answer.trim());
 }
 
-export interface PlannedWrite {
-  readonly target: LogTarget;
-  readonly entry: AttrLogEntry;
-}
-
 /** A write command's own options. */
 export interface WriteOptions {
   readonly dryRun: boolean;
 }
 
 /**
- * Writes the entries (each a new attr-log file), then indexes the entries written, under the
- * writer lock, so the index shows them when this returns. Everything is checked first: a target
- * dir that cannot be written (a read-only runs dir) fails before any file is written. With
- * `--dry-run`, prints what would be written instead.
+ * Writes the entries (each a new attr-log file), then indexes the entries written, so the index
+ * shows them when this returns. With `--dry-run`, prints what would be written instead.
  */
 export async function applyWrites(ctx: Context, writes: readonly PlannedWrite[], o: WriteOptions, io: Io): Promise<void> {
   if (o.dryRun) {
     for (const w of writes) io.out(`would write ${join(targetDir(w.target), "<new ULID-uuid>.json")}: ${attrLogText(w.entry)}\n`);
     return;
   }
-  for (const w of writes) checkWritable(w.target);
-  let done = 0;
+  let written: readonly string[];
   try {
-    for (const w of writes) {
-      writeAttrLogEntry(targetDir(w.target), w.entry, w.target.create);
-      done += 1;
-    }
+    written = writeEntries(writes);
   } catch (err) {
-    if (done > 0) await indexWritten(ctx, writes.slice(0, done).map((w) => w.target.entry));
-    throw new CliError(`${explainDbError(err, ctx.dbPath).message}; ${done} of ${writes.length} entries were written`);
+    if (err instanceof WriteError && err.written.length > 0) await indexAfterWrite(ctx, err.written);
+    throw err;
   }
-  await indexWritten(ctx, writes.map((w) => w.target.entry));
-}
-
-/** The dir an entry goes to (or, when it is to be created, the runs dir) must be writable. */
-export function checkWritable(t: LogTarget): void {
-  const dir = targetDir(t);
-  const probe = existsSync(dir) || !t.create ? dir : dirname(dir);
-  try {
-    accessSync(probe, constants.W_OK | constants.X_OK);
-  } catch {
-    throw new CliError(`cannot write to ${probe}: permission denied (or a read-only file system); nothing was written`);
-  }
+  await indexAfterWrite(ctx, written);
 }
 
 /** A targeted index of the runs-dir entries just written. */
-export async function indexWritten(ctx: Context, entries: readonly string[]): Promise<void> {
-  const { indexEntries } = await import("../index/indexer.js");
+export async function indexAfterWrite(ctx: Context, entries: readonly string[]): Promise<void> {
+  const { indexWritten } = await import("../index/after-write.js");
   try {
-    await withWriter(ctx.dbPath, "catalog write", { runsDir: ctx.runsDir, createDir: mayCreateDbDir(ctx), waitMs: 10_000 }, (db) =>
-      indexEntries(db, { runsDir: ctx.runsDir }, new Set(entries)),
-    );
+    await indexWritten(ctx.dbPath, ctx.runsDir, entries, mayCreateDbDir(ctx));
   } catch (err) {
     throw explainDbError(err, ctx.dbPath);
   }

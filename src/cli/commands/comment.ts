@@ -1,7 +1,8 @@
 import { commentsOf } from "../../query/details.js";
 import { osUser } from "../../write/author.js";
-import { nowMs, ulidUuid } from "../../write/ulid.js";
-import { applyWrites, confirm, logTargetOf, selectTargets, type PlannedWrite, type Target } from "../changes.js";
+import type { PlannedWrite } from "../../write/commit.js";
+import { deleteCommentEntry, editCommentEntry, newCommentEntry } from "../../write/entries.js";
+import { applyWrites, confirm, logTargetOf, selectTargets, type Target } from "../changes.js";
 import type { COMMENT_ARGS } from "../commands.js";
 import { locate } from "../context.js";
 import { CliError, UsageError } from "../errors.js";
@@ -54,11 +55,9 @@ export async function runComment(a: CommentArgs, io: Io): Promise<number> {
     }
     writes = targets.map((t) => {
       const target = logTargetOf(db, ctx.runsDir, t);
-      if (a.delete !== undefined) return { target, entry: { author, set: new Map(), delete: [`comment:${a.delete}`] } };
-      // As Gage's run_comment: the id is the first 13 characters of a ULID-uuid of the comment's ms.
-      const timestamp = nowMs();
-      const cid = a.edit ?? ulidUuid(timestamp).slice(0, 13);
-      return { target, entry: { author, set: new Map([[`comment:${cid}`, { msg: a.msg!, timestamp }]]), delete: [] } };
+      if (a.delete !== undefined) return { target, entry: deleteCommentEntry(author, a.delete) };
+      if (a.edit !== undefined) return { target, entry: editCommentEntry(author, a.edit, a.msg!) };
+      return { target, entry: newCommentEntry(author, a.msg!).entry };
     });
   } finally {
     db.close();

@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import type { Db } from "../../index/db.js";
 import { groupListing, groupMembers, type GroupRow } from "../../query/groups.js";
-import type { PyJson } from "../../write/py-json.js";
 import { osUser } from "../../write/author.js";
-import { attrLogText, type AttrLogEntry } from "../../write/attr-log-write.js";
+import { attrLogText } from "../../write/attr-log-write.js";
 import type { LogTarget } from "../../write/targets.js";
 import { createGroupDir, newGroupId } from "../../write/group-write.js";
 import { runName } from "../../disk/proquint.js";
-import { applyWrites, checkWritable, indexWritten, logTargetOf, selectTargets, type Target } from "../changes.js";
+import { checkWritable } from "../../write/commit.js";
+import { groupEntry, membersEntry } from "../../write/entries.js";
+import { applyWrites, indexAfterWrite, logTargetOf, selectTargets, type Target } from "../changes.js";
 import type { GROUP_CREATE_ARGS, GROUP_MEMBERS_ARGS } from "../commands.js";
 import { locate, openForRead, type Context } from "../context.js";
 import { CliError } from "../errors.js";
@@ -44,11 +45,7 @@ export async function runGroupCreate(a: CreateArgs, io: Io): Promise<number> {
   } finally {
     db.close();
   }
-  const set = new Map<string, PyJson>();
-  if (a.label !== undefined) set.set("label", a.label);
-  for (const t of a.tag) set.set(`tag:${t}`, "");
-  for (const m of members) set.set(`run:${m.row.id}`, "");
-  const entry: AttrLogEntry = { author: a.author ?? osUser(), set, delete: [] };
+  const entry = groupEntry(a.author ?? osUser(), { label: a.label, tags: a.tag, members: members.map((m) => m.row.id) });
   const gid = newGroupId();
   const dir = join(ctx.runsDir, `${gid}.group`);
   if (a.dryRun) {
@@ -57,7 +54,7 @@ export async function runGroupCreate(a: CreateArgs, io: Io): Promise<number> {
   }
   checkWritable({ runsDir: ctx.runsDir, entry: `${gid}.group`, create: true });
   createGroupDir(ctx.runsDir, gid, entry);
-  await indexWritten(ctx, [`${gid}.group`]);
+  await indexAfterWrite(ctx, [`${gid}.group`]);
   io.out(`${groupNumber(ctx, gid)}  ${gid}  ${runName(gid) ?? ""}\n`);
   return 0;
 }
@@ -124,11 +121,7 @@ async function changeMembers(a: MembersArgs, io: Io, op: "add" | "remove"): Prom
     db.close();
   }
   const author = a.author ?? osUser();
-  const entry: AttrLogEntry =
-    op === "add"
-      ? { author, set: new Map(ids.map((id) => [`run:${id}`, ""])), delete: [] }
-      : { author, set: new Map(), delete: ids.map((id) => `run:${id}`) };
-  await applyWrites(ctx, [{ target, entry }], { dryRun: a.dryRun }, io);
+  await applyWrites(ctx, [{ target, entry: membersEntry(author, op, ids) }], { dryRun: a.dryRun }, io);
   if (!a.dryRun) io.out(`${op === "add" ? "added" : "removed"} ${ids.length} run${ids.length === 1 ? "" : "s"} ${op === "add" ? "to" : "from"} group ${group.name ?? group.id}\n`);
   return 0;
 }

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { osUser } from "../../write/author.js";
 import { targetDir } from "../../write/targets.js";
-import { applyWrites, confirm, logTargetOf, selectTargets, type PlannedWrite, type Target } from "../changes.js";
+import type { PlannedWrite } from "../../write/commit.js";
+import { labelEntry } from "../../write/entries.js";
+import { applyWrites, confirm, logTargetOf, selectTargets, type Target } from "../changes.js";
 import type { LABEL_ARGS } from "../commands.js";
 import { locate } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -22,10 +24,10 @@ export async function runLabel(a: ArgsOf<typeof LABEL_ARGS>, io: Io): Promise<nu
     targets = selectTargets(db, req, a.specs, a.all);
     writes = targets.flatMap((t) => {
       const target = logTargetOf(db, ctx.runsDir, t);
-      if (a.set !== undefined) return [{ target, entry: { author, set: new Map([["label", a.set]]), delete: [] } }];
+      if (a.set !== undefined) return [{ target, entry: labelEntry(author, a.set) }];
       // Clearing the label of a run that has no attr log changes nothing (Gage writes nothing).
       if (target.create && !existsSync(targetDir(target))) return [];
-      return [{ target, entry: { author, set: new Map(), delete: ["label"] } }];
+      return [{ target, entry: labelEntry(author, null) }];
     });
   } finally {
     db.close();

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { osUser } from "../../write/author.js";
 import { targetDir } from "../../write/targets.js";
-import { applyWrites, confirm, logTargetOf, selectTargets, type PlannedWrite, type Target } from "../changes.js";
+import type { PlannedWrite } from "../../write/commit.js";
+import { tagEntry } from "../../write/entries.js";
+import { applyWrites, confirm, logTargetOf, selectTargets, type Target } from "../changes.js";
 import type { TAG_ARGS } from "../commands.js";
 import { locate } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -26,7 +28,7 @@ export async function runTag(a: ArgsOf<typeof TAG_ARGS>, io: Io): Promise<number
       const target = logTargetOf(db, ctx.runsDir, t);
       // Removing from a run that has no attr log yet changes nothing (Gage's log_user_attrs).
       if (a.add.length === 0 && target.create && !existsSync(targetDir(target))) return [];
-      return [{ target, entry: { author, set: new Map(a.add.map((tag) => [`tag:${tag}`, ""])), delete: a.remove.map((tag) => `tag:${tag}`) } }];
+      return [{ target, entry: tagEntry(author, a.add, a.remove) }];
     });
   } finally {
     db.close();
