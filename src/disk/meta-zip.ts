@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { ABSENT, errorMessage, type MemberRead, type MetaFiles, type MetaMember } from "./meta-files.js";
+import { closeSync, fstatSync } from "node:fs";
+import { ABSENT, errorMessage, type MemberRead, type MetaMember, type MetaRead } from "./meta-files.js";
+import { FileProblem, MAX_FILE_BYTES, openFileNoFollow, readFd, tooLargeMessage } from "./safe-fs.js";
 
 /**
  * Zips up to this size are read whole and unpacked in memory with fflate (synchronous, ~10×
@@ -12,40 +13,65 @@ let unzipSync: typeof import("fflate").unzipSync | null = null;
 
 /**
  * Reads the wanted members of a `<id>.meta.zip`. Throws when the zip itself cannot be read
- * (truncated, not a zip): the caller records that. A member that is not in the zip is absent
- * (Gage raises KeyError there; gage-format §13.2 says treat it as absent).
+ * (truncated, not a zip; a FileProblem when it is not a regular file): the caller records that.
+ * A member that is not in the zip is absent (Gage raises KeyError there; gage-format §13.2 says
+ * treat it as absent). Members are only ever read into memory by exact name, never extracted, so
+ * a member path with `..` cannot reach anything; it is still reported, as Gage never writes one.
  */
-export async function readMetaZip(path: string, members: readonly MetaMember[]): Promise<MetaFiles> {
-  const fd = openSync(path, "r");
+export async function readMetaZip(path: string, members: readonly MetaMember[]): Promise<MetaRead> {
+  // The entry was checked to be a file, or a symlink staying in the runs dir (then `path` is
+  // its real path): O_NOFOLLOW and the fstat below catch whatever changed since.
+  const fd = openFileNoFollow(path);
   try {
-    const size = fstatSync(fd).size;
-    if (size > WHOLE_FILE_LIMIT) {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new FileProblem("not a regular file; not read");
+    if (st.size > WHOLE_FILE_LIMIT) {
       const { readLargeZip } = await import("./meta-zip-large.js");
       return await readLargeZip(fd, members);
     }
-    const buf = Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, buf, off, size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
+    const buf = readFd(fd, st.size);
     // Loaded on the first zip, not at start-up: the CLI is one bundle and a query reads no zip.
     unzipSync ??= (await import("fflate")).unzipSync;
     const wanted = new Set<string>(members);
+    const tooLarge = new Map<string, number>();
+    const outside: string[] = [];
     let files: Record<string, Uint8Array>;
     try {
-      files = unzipSync(buf.subarray(0, off), { filter: (f) => wanted.has(f.name) });
+      files = unzipSync(buf, {
+        filter: (f) => {
+          if (leavesZip(f.name)) outside.push(f.name);
+          if (!wanted.has(f.name)) return false;
+          // fflate allocates the declared size up front: a lying or huge size is refused here.
+          if (f.originalSize > MAX_FILE_BYTES) {
+            tooLarge.set(f.name, f.originalSize);
+            return false;
+          }
+          return true;
+        },
+      });
     } catch (err) {
       throw new Error(`not a readable zip (${errorMessage(err)})`);
     }
     const out = new Map<MetaMember, MemberRead>();
     for (const m of members) {
       const data = files[m];
-      out.set(m, data === undefined ? ABSENT : { state: "ok", data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
+      const size = tooLarge.get(m);
+      if (size !== undefined) out.set(m, { state: "error", message: tooLargeMessage(size), transient: false });
+      else out.set(m, data === undefined ? ABSENT : { state: "ok", data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
     }
-    return out;
+    return { files: out, problems: outsideProblems(outside) };
   } finally {
     closeSync(fd);
   }
+}
+
+/** A member name that, extracted, would land outside the zip's dir: absolute, a drive, or `..`. */
+export function leavesZip(name: string): boolean {
+  return name.startsWith("/") || name.startsWith("\\") || /^[A-Za-z]:/u.test(name) || name.split(/[\\/]/u).includes("..");
+}
+
+export function outsideProblems(names: readonly string[]): MetaRead["problems"] {
+  if (names.length === 0) return [];
+  const shown = names.slice(0, 3).map((n) => JSON.stringify(n.slice(0, 100))).join(", ");
+  return [{ rel: "", message: `${names.length} member path(s) leave the zip (${shown}); ignored` }];
 }

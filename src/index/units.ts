@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
-import { combineFingerprints, entryFingerprint, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
+import { combineFingerprints, probeEntry, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
+import { undecodableNames } from "../disk/safe-fs.js";
 import type { UnitKind } from "./unit-read.js";
 
 /**
@@ -69,7 +70,14 @@ function entryNamesOf(unit: string): string[] {
 export function probeUnits(runsDir: string, units: ReadonlySet<string>): DiskUnit[] {
   // A runs dir gone as a whole (unmounted, renamed) is not every unit in it gone.
   if (!statSync(runsDir, { throwIfNoEntry: false })?.isDirectory()) readNames(runsDir);
-  const names = [...units].flatMap(entryNamesOf).filter((n) => existsSync(join(runsDir, n)));
+  let undecodable: ReadonlySet<string> | null = null;
+  const present = (n: string): boolean => {
+    if (existsSync(join(runsDir, n))) return true;
+    if (!n.includes("\uFFFD")) return false;
+    undecodable ??= undecodableNames(runsDir);
+    return undecodable.has(n);
+  };
+  const names = [...units].flatMap(entryNamesOf).filter(present);
   return unitsFromNames(runsDir, names).units;
 }
 
@@ -108,13 +116,24 @@ function unitsFromNames(
   unchanged: (unitKey: number, fp: Fingerprint) => boolean = () => false,
 ): { units: DiskUnit[]; present: Set<number> } {
   const units = new Map<number, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[] }>();
+  let undecodable: ReadonlySet<string> | null = null;
   for (const name of names) {
-    const e = classifyEntry(name);
+    let e = classifyEntry(name);
     const kind = unitKindOf(e);
     if (kind === null) continue;
-    const fp = stat ? entryFingerprint(runsDir, e) : 0;
-    // An entry can vanish between readdir and stat; then it is simply not there.
-    if (fp === null) continue;
+    // Node decodes a name that is not UTF-8 lossily (U+FFFD), and no file has the decoded name.
+    if (name.includes("\uFFFD")) {
+      undecodable ??= undecodableNames(runsDir);
+      if (undecodable.has(name)) e = { ...e, badName: true };
+    }
+    let fp: Fingerprint = 0;
+    if (stat) {
+      const probe = probeEntry(runsDir, e);
+      // An entry can vanish between readdir and stat; then it is simply not there.
+      if (probe === null) continue;
+      fp = probe.fingerprint;
+      e = { ...e, type: probe.type };
+    }
     const key = kind === "group" ? e.name : e.key;
     const unitKey = unitKeyHash(kind, key);
     const u = units.get(unitKey);
