@@ -27,11 +27,13 @@ export async function readMetaZip(path: string, members: readonly MetaMember[]):
     if (!st.isFile()) throw new FileProblem("not a regular file; not read");
     if (st.size > WHOLE_FILE_LIMIT) {
       const { readLargeZip } = await import("./meta-zip-large.js");
-      return await readLargeZip(fd, members);
+      return await readLargeZip(fd, st.size, members);
     }
     const buf = readFd(fd, st.size);
     // Loaded on the first zip, not at start-up: the CLI is one bundle and a query reads no zip.
     unzipSync ??= (await import("fflate")).unzipSync;
+    const bad = centralDirectoryProblem(buf);
+    if (bad !== null) throw new Error(`not a readable zip (${bad})`);
     const wanted = new Set<string>(members);
     const tooLarge = new Map<string, number>();
     const outside: string[] = [];
@@ -63,6 +65,30 @@ export async function readMetaZip(path: string, members: readonly MetaMember[]):
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * fflate trusts the central directory's offsets and reads whatever lies there, so a corrupt one
+ * gives garbage member names rather than an error. Python's zipfile checks each record's
+ * signature and raises BadZipFile; so does this.
+ */
+function centralDirectoryProblem(buf: Buffer): string | null {
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= 0 && i >= buf.length - 22 - 65535; i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return "no end of central directory";
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  if (count === 0xffff || at === 0xffffffff) return null; // zip64: fflate checks it
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > eocd || buf.readUInt32LE(at) !== 0x02014b50) return `bad central directory record ${i + 1} of ${count}`;
+    at += 46 + buf.readUInt16LE(at + 28) + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+  }
+  return at > eocd ? "central directory overruns its end" : null;
 }
 
 /** A member name that, extracted, would land outside the zip's dir: absolute, a drive, or `..`. */
