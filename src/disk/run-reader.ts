@@ -5,7 +5,7 @@ import { META_MEMBERS, errorMessage, readMetaDir, type MetaFiles, type MetaMembe
 import { decodeOpRef } from "./opref.js";
 import { runName } from "./proquint.js";
 import type { Read, ReadIssue, RunRecord, Timestamp } from "./records.js";
-import { FileProblem, entryProblem, quoteStart, resolveLink } from "./safe-fs.js";
+import { FileProblem, codeOf, entryProblem, quoteStart, resolveLink } from "./safe-fs.js";
 
 const DIR_MEMBERS: readonly MetaMember[] = [...META_MEMBERS, "proc/lock"];
 
@@ -37,6 +37,12 @@ export async function readRun(runsDir: string, metaEntries: readonly RunsDirEntr
     try {
       meta = isZip ? await (await zipReader())(zipPath(runsDir, path, entry), META_MEMBERS) : readMetaDir(runsDir, path, DIR_MEMBERS);
     } catch (err) {
+      // Gone since the listing (or renamed: a finalize replaces the dir by a zip): no error, and
+      // the last good row stays until the next pass sees the runs dir as it is then.
+      if (codeOf(err) === "ENOENT") {
+        transient = true;
+        continue;
+      }
       skipped.push({ path, message: `cannot read ${isZip ? "zip" : "meta"}: ${errorMessage(err)}` });
       if (!(err instanceof FileProblem)) transient = true;
       continue;
