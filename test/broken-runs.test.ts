@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CASES, writeBrokenRunsDir, writeUnreadableCases } from "../src/fixtures/broken.js";
+import { CASES, UNREADABLE_CASES, writeBrokenRunsDir, writeUnreadableCases } from "../src/fixtures/broken.js";
 import { logRunAttrs, makeUlidUuid, userDir } from "../src/fixtures/gage-writer.js";
 import { makeFifo } from "../src/fixtures/special-files.js";
 import { catalog, checkLines, expectCasesListed, expectCasesReported, expectFinished, expectNoSecret, listing } from "./bad-input-helpers.js";
-import { tempDir } from "./helpers.js";
+import { ROOT, tempDir } from "./helpers.js";
 
 const MS = Date.UTC(2024, 5, 21);
 
@@ -48,9 +48,11 @@ describe("a runs dir full of broken input", () => {
     expectNoSecret(b.secret, [index.stdout, index.stderr, check.stdout, check.stderr, query.stdout, query.stderr, again.stdout, again.stderr, ...l.outputs], db);
   });
 
-  it("every case in the generator is named, and made unless it is a large one", () => {
-    const names = CASES.map((c) => c.name);
+  it("every case in the generator has its own name, listed in docs/reliability.md", () => {
+    const names = [...CASES, ...UNREADABLE_CASES].map((c) => c.name);
     expect(new Set(names).size).toBe(names.length);
+    const doc = readFileSync(join(ROOT, "docs", "reliability.md"), "utf8");
+    for (const n of names) expect(doc, n).toContain(`\`${n}\``);
     const b = writeBrokenRunsDir(tempDir(), { only: ["attr-fifo", "meta-link-root"] });
     expect(b.cases.map((c) => c.name)).toEqual(["attr-fifo", "meta-link-root"]);
   });
