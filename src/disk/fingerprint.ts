@@ -71,48 +71,46 @@ function addStat(h: Hasher, st: Stats | null): Hasher {
 /**
  * Adds what `path` is now, by lstat (the same cost as stat). A symlink adds its own state and,
  * only when it stays inside the runs dir, its target's; one that leaves it adds the reason, so
- * nothing outside is ever stat'ed. Returns the type seen and whether it may be looked into
- * (null: gone).
+ * nothing outside is ever stat'ed. Returns the type seen, "outside" for a link that may not be
+ * followed, null when gone (no object per call: this runs for every entry of every refresh).
  */
-function addConfined(h: Hasher, runsDir: string, path: string): { type: FileType; inside: boolean } | null {
+function addConfined(h: Hasher, runsDir: string, path: string): FileType | "outside" | null {
   const st = lstatOf(path);
   addStat(h, st);
   if (st === null) return null;
   const type = typeOf(st);
-  if (type !== "link") return { type, inside: true };
+  if (type !== "link") return type;
   const r = resolveLink(runsDir, path);
   if ("problem" in r) {
     h.str(r.problem);
-    return { type, inside: false };
+    return "outside";
   }
   addStat(h, statOf(path));
-  return { type, inside: true };
-}
-
-/** A fingerprint and the type of what was fingerprinted. */
-export interface Probe {
-  readonly fingerprint: Fingerprint;
-  readonly type: FileType;
+  return type;
 }
 
 /**
- * The fingerprint of one runs-dir entry, by its kind: a meta dir changes through new files in it
- * or in `proc/` (lock, exit), the archive registry through new revisions inside each archive
- * dir. Null when the entry is gone. A name that is not valid UTF-8 cannot be stat'ed by it: it
- * stands for itself (its unit holds an error, so it is read again on every pass anyway).
+ * The fingerprint of one runs-dir entry, by its kind, and the entry's type into `out`: a meta dir
+ * changes through new files in it or in `proc/` (lock, exit), the archive registry through new
+ * revisions inside each archive dir. Null when the entry is gone. A name that is not valid
+ * UTF-8 cannot be stat'ed by it: it stands for itself (its unit holds an error, so it is read
+ * again on every pass anyway).
  */
-export function probeEntry(runsDir: string, e: RunsDirEntry): Probe | null {
-  if (e.badName) return { fingerprint: new Hasher().str("undecodable").str(e.name).done(), type: "unknown" };
+export function probeEntry(runsDir: string, e: RunsDirEntry, out: { type: FileType }): Fingerprint | null {
+  if (e.badName) {
+    out.type = "unknown";
+    return new Hasher().str("undecodable").str(e.name).done();
+  }
   const path = `${runsDir}${sep}${e.name}`;
   const h = new Hasher();
   const seen = addConfined(h, runsDir, path);
   if (seen === null) return null;
-  const { type, inside } = seen;
-  if (inside && (type === "link" || type === "dir")) {
+  out.type = seen === "outside" ? "link" : seen;
+  if (seen === "link" || seen === "dir") {
     if (e.kind === "meta-dir" || e.kind === "legacy-meta-dir") addConfined(h, runsDir, join(path, "proc"));
     else if (e.kind === "archives") addArchives(h, runsDir, path);
   }
-  return { fingerprint: h.done(), type };
+  return h.done();
 }
 
 /** The archive registry changes through new revision files inside each archive dir. */
@@ -141,11 +139,12 @@ export function combineFingerprints(parts: ReadonlyArray<readonly [string, Finge
 export function probeUnit(runsDir: string, entries: readonly RunsDirEntry[]): { fingerprint: Fingerprint | null; entries: RunsDirEntry[] } {
   const parts: [string, Fingerprint][] = [];
   const typed: RunsDirEntry[] = [];
+  const seen: { type: FileType } = { type: "unknown" };
   for (const e of entries) {
-    const p = probeEntry(runsDir, e);
-    if (p === null) continue;
-    parts.push([e.name, p.fingerprint]);
-    typed.push({ ...e, type: p.type });
+    const fp = probeEntry(runsDir, e, seen);
+    if (fp === null) continue;
+    parts.push([e.name, fp]);
+    typed.push({ ...e, type: seen.type });
   }
   return { fingerprint: parts.length === 0 ? null : combineFingerprints(parts), entries: typed };
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { ABSENT, codeOf, entryProblem, errorMessage, listDir, readFileAt, type FileRead, type Listed } from "./safe-fs.js";
+import { ABSENT, entryProblem, listDir, readFileAt, type FileRead, type Listed } from "./safe-fs.js";
 
 export { ABSENT, errorMessage } from "./safe-fs.js";
 
@@ -31,35 +31,25 @@ export interface MetaRead {
 /**
  * Reads the wanted members of a meta directory; a missing file (or dir) is absent, not an error.
  * The dir is listed first, so each member's type is known before it is opened (d_type): a FIFO,
- * a device or a symlink leaving the runs dir is never opened. Throws when the dir cannot be listed.
+ * a device or a symlink leaving the runs dir is never opened; nor is `proc/` when it is not a
+ * dir or leads out. Throws when the dir cannot be listed (gone: ENOENT).
  */
 export function readMetaDir(runsDir: string, dir: string, members: readonly MetaMember[]): MetaRead {
   const top = byName(listDir(dir));
   const problems: MetaRead["problems"] = [];
-  let proc: Map<string, Listed> | null = null;
-  const procListing = (): Map<string, Listed> => {
-    if (proc !== null) return proc;
-    proc = new Map();
-    const p = top.get("proc");
-    if (p === undefined) return proc;
-    const problem = entryProblem(runsDir, join(dir, "proc"), p.type, "dir", p.badName);
-    if (problem !== null) {
-      problems.push({ rel: "proc", message: problem });
-      return proc;
-    }
-    try {
-      proc = byName(listDir(join(dir, "proc")));
-    } catch (err) {
-      const code = codeOf(err);
-      if (code !== "ENOENT" && code !== "ENOTDIR") problems.push({ rel: "proc", message: `cannot list: ${errorMessage(err)}` });
-    }
-    return proc;
-  };
+  // `proc/` holds at most exit and lock: opening those two by name (O_NONBLOCK, O_NOFOLLOW, then
+  // fstat) costs less than listing it, once `proc` itself is known to be a dir or a link inside.
+  const p = top.get("proc");
+  const procProblem = p === undefined ? null : entryProblem(runsDir, join(dir, "proc"), p.type, "dir", p.badName);
+  if (procProblem !== null) problems.push({ rel: "proc", message: procProblem });
+  const procReadable = p !== undefined && procProblem === null;
   const out = new Map<MetaMember, MemberRead>();
   for (const m of members) {
-    const slash = m.indexOf("/");
-    const listed = slash < 0 ? top.get(m) : procListing().get(m.slice(slash + 1));
-    out.set(m, listed === undefined ? ABSENT : readFileAt(runsDir, join(dir, m), listed.type));
+    if (m.startsWith("proc/")) out.set(m, procReadable ? readFileAt(runsDir, join(dir, m)) : ABSENT);
+    else {
+      const listed = top.get(m);
+      out.set(m, listed === undefined ? ABSENT : readFileAt(runsDir, join(dir, m), listed.type));
+    }
   }
   return { files: out, problems };
 }

@@ -93,7 +93,10 @@ function centralDirectoryProblem(buf: Buffer): string | null {
 
 /** A member name that, extracted, would land outside the zip's dir: absolute, a drive, or `..`. */
 export function leavesZip(name: string): boolean {
-  return name.startsWith("/") || name.startsWith("\\") || /^[A-Za-z]:/u.test(name) || name.split(/[\\/]/u).includes("..");
+  const c = name.charCodeAt(0);
+  if (c === 0x2f || c === 0x5c || name.charCodeAt(1) === 0x3a) return true; // "/x", "\\x", "C:x"
+  // every member is checked: the split only for the rare name with ".." in it
+  return name.includes("..") && name.split(/[\\/]/u).includes("..");
 }
 
 export function outsideProblems(names: readonly string[]): MetaRead["problems"] {

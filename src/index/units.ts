@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
 import { combineFingerprints, probeEntry, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
-import { undecodableNames } from "../disk/safe-fs.js";
+import { undecodableNames, type FileType } from "../disk/safe-fs.js";
 import type { UnitKind } from "./unit-read.js";
 
 /**
@@ -115,8 +115,9 @@ function unitsFromNames(
   stat = true,
   unchanged: (unitKey: number, fp: Fingerprint) => boolean = () => false,
 ): { units: DiskUnit[]; present: Set<number> } {
-  const units = new Map<number, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[] }>();
+  const units = new Map<number, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[]; types: (FileType | undefined)[] }>();
   let undecodable: ReadonlySet<string> | null = null;
+  const seen: { type: FileType } = { type: "unknown" };
   for (const name of names) {
     let e = classifyEntry(name);
     const kind = unitKindOf(e);
@@ -127,12 +128,13 @@ function unitsFromNames(
       if (undecodable.has(name)) e = { ...e, badName: true };
     }
     let fp: Fingerprint = 0;
+    let type: FileType | undefined;
     if (stat) {
-      const probe = probeEntry(runsDir, e);
+      const probed = probeEntry(runsDir, e, seen);
       // An entry can vanish between readdir and stat; then it is simply not there.
-      if (probe === null) continue;
-      fp = probe.fingerprint;
-      e = { ...e, type: probe.type };
+      if (probed === null) continue;
+      fp = probed;
+      type = seen.type;
     }
     const key = kind === "group" ? e.name : e.key;
     const unitKey = unitKeyHash(kind, key);
@@ -140,21 +142,23 @@ function unitsFromNames(
     if (u) {
       u.entries.push(e);
       u.fps.push(fp);
+      u.types.push(type);
     } else {
-      units.set(unitKey, { kind, key, entries: [e], fps: [fp] });
+      units.set(unitKey, { kind, key, entries: [e], fps: [fp], types: [type] });
     }
   }
   const out: DiskUnit[] = [];
   for (const [unitKey, u] of units) {
-    let entries = u.entries;
     let fingerprint: Fingerprint | null = stat ? u.fps[0]! : null;
+    let order: number[] | null = null;
     if (u.entries.length > 1) {
       // Several meta (or .user) entries for one id: a stable order, the preferred one first.
-      const order = u.entries.map((e, i) => [e, u.fps[i]!] as const).sort((a, b) => entryPreference(a[0]) - entryPreference(b[0]));
-      entries = order.map((x) => x[0]);
-      fingerprint = stat ? combineFingerprints(order.map(([e, fp]) => [e.name, fp] as const)) : null;
+      order = u.entries.map((_, i) => i).sort((a, b) => entryPreference(u.entries[a]!) - entryPreference(u.entries[b]!));
+      if (stat) fingerprint = combineFingerprints(order.map((i) => [u.entries[i]!.name, u.fps[i]!] as const));
     }
     if (fingerprint !== null && unchanged(unitKey, fingerprint)) continue;
+    // Only units that will be read get their entries' types attached.
+    const entries = (order ?? [0]).map((i) => (u.types[i] === undefined ? u.entries[i]! : { ...u.entries[i]!, type: u.types[i] }));
     out.push({ unit: u.kind === "archives" ? "archives" : `${u.kind}:${u.key}`, unitKey, kind: u.kind, key: u.key, entries, fingerprint });
   }
   return { units: out, present: new Set(units.keys()) };
