@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CASES, UNREADABLE_CASES, writeBrokenRunsDir, writeUnreadableCases } from "../src/fixtures/broken.js";
@@ -97,6 +97,20 @@ describe("a runs dir full of broken input", () => {
     const l = listing(b.runsDir, db, { prefix });
     expectCasesListed(cases, l);
     b.goodRuns.forEach((id) => expect(l.runs.has(id)).toBe(true));
+  });
+
+  it("a runs dir that is itself a symlink: containment is checked against its real path", () => {
+    const dir = tempDir();
+    const b = writeBrokenRunsDir(dir, { only: ["meta-link-inside", "zip-link-inside", "meta-link-out", "attr-link-inside"] });
+    const linked = join(dir, "runs-link");
+    symlinkSync(b.runsDir, linked);
+    const db = join(dir, "catalog.sqlite");
+    const at = ["--runs-dir", linked, "--db", db];
+    expectFinished(catalog(["index", ...at]), 0, "catalog index");
+    const check = catalog(["check", ...at]);
+    expectFinished(check, 1, "catalog check");
+    expectCasesReported(linked, b.cases, checkLines(check.stdout));
+    expectCasesListed(b.cases, listing(linked, db));
   });
 
   it("a FIFO that appears in an indexed attr log, and a malformed entry fixed later", () => {

@@ -119,7 +119,7 @@ function addArchives(h: Hasher, runsDir: string, path: string): void {
   try {
     names = readdirSync(path).sort();
   } catch {
-    // unreadable, or a link that leaves the runs dir: its own state stands for it
+    // unreadable: its own state stands for it
   }
   for (const n of names) addConfined(h.str(n), runsDir, join(path, n));
 }

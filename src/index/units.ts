@@ -115,7 +115,7 @@ function unitsFromNames(
   stat = true,
   unchanged: (unitKey: number, fp: Fingerprint) => boolean = () => false,
 ): { units: DiskUnit[]; present: Set<number> } {
-  const units = new Map<number, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[]; types: (FileType | undefined)[] }>();
+  const units = new Map<number, Listed>();
   let undecodable: ReadonlySet<string> | null = null;
   const seen: { type: FileType } = { type: "unknown" };
   for (const name of names) {
@@ -139,29 +139,38 @@ function unitsFromNames(
     const key = kind === "group" ? e.name : e.key;
     const unitKey = unitKeyHash(kind, key);
     const u = units.get(unitKey);
-    if (u) {
-      u.entries.push(e);
-      u.fps.push(fp);
-      u.types.push(type);
-    } else {
-      units.set(unitKey, { kind, key, entries: [e], fps: [fp], types: [type] });
-    }
+    if (u) (u.more ??= []).push({ e, fp, type });
+    else units.set(unitKey, { kind, key, e, fp, type, more: null });
   }
   const out: DiskUnit[] = [];
   for (const [unitKey, u] of units) {
-    let fingerprint: Fingerprint | null = stat ? u.fps[0]! : null;
-    let order: number[] | null = null;
-    if (u.entries.length > 1) {
+    let fingerprint: Fingerprint | null = stat ? u.fp : null;
+    let all: ListedEntry[] | null = null;
+    if (u.more !== null) {
       // Several meta (or .user) entries for one id: a stable order, the preferred one first.
-      order = u.entries.map((_, i) => i).sort((a, b) => entryPreference(u.entries[a]!) - entryPreference(u.entries[b]!));
-      if (stat) fingerprint = combineFingerprints(order.map((i) => [u.entries[i]!.name, u.fps[i]!] as const));
+      all = [{ e: u.e, fp: u.fp, type: u.type }, ...u.more].sort((a, b) => entryPreference(a.e) - entryPreference(b.e));
+      if (stat) fingerprint = combineFingerprints(all.map((x) => [x.e.name, x.fp] as const));
     }
     if (fingerprint !== null && unchanged(unitKey, fingerprint)) continue;
     // Only units that will be read get their entries' types attached.
-    const entries = (order ?? [0]).map((i) => (u.types[i] === undefined ? u.entries[i]! : { ...u.entries[i]!, type: u.types[i] }));
+    const entries = (all ?? [u]).map((x) => (x.type === undefined ? x.e : { ...x.e, type: x.type }));
     out.push({ unit: u.kind === "archives" ? "archives" : `${u.kind}:${u.key}`, unitKey, kind: u.kind, key: u.key, entries, fingerprint });
   }
   return { units: out, present: new Set(units.keys()) };
+}
+
+/** One runs-dir entry as listed and probed. */
+interface ListedEntry {
+  readonly e: RunsDirEntry;
+  readonly fp: Fingerprint;
+  readonly type: FileType | undefined;
+}
+
+/** A unit as listed: nearly always one entry, so the first is kept inline and no array is made. */
+interface Listed extends ListedEntry {
+  readonly kind: UnitKind;
+  readonly key: string;
+  more: ListedEntry[] | null;
 }
 
 export function splitUnit(unit: string): [UnitKind, string] {
