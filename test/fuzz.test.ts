@@ -58,7 +58,7 @@ describe("fuzz: random damage to a valid runs dir", () => {
         const where = `seed ${seed} step ${step}`;
         const pool = shuffle(listTargets(runsDir).filter((t) => !touched.has(t.unit)), rng);
         const picked: Target[] = [];
-        const want = 1 + Math.floor(rng() * 4);
+        const want = 2 + Math.floor(rng() * 5);
         for (const t of pool) {
           if (picked.length >= want) break;
           // Most of a meta dir is never read (logs, output, manifest): damage it less often.

@@ -60,7 +60,7 @@ export async function readRun(runsDir: string, metaEntries: readonly RunsDirEntr
       continue;
     }
     const read = recordFromMeta(entry, path, isZip, meta.files);
-    return { ...read, issues: [...problems, ...read.issues] };
+    return problems.length === 0 ? read : { ...read, issues: [...problems, ...read.issues] };
   }
   return { value: null, issues: skipped, transient };
 }
