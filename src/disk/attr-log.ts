@@ -32,7 +32,7 @@ export function logEntries(listing: readonly Listed[]): Listed[] {
 const isLogName = (n: string): boolean => n.endsWith(".json");
 
 /**
- * Reads an attr-log dir (gage-format §9.1). A file Gage would crash on — bad JSON, not an object,
+ * Reads an attr-log dir (docs/decisions.md, "Attr logs"). A file Gage would crash on — bad JSON, not an object,
  * `set` not an object, `delete` not a list of strings — is skipped and reported instead, and so
  * is one that is not a regular file (never opened), too large, or a symlink leaving the runs dir
  * (`runsDir`, by default the dir's parent: attr-log dirs sit directly in it).

@@ -14,9 +14,9 @@ let unzipSync: typeof import("fflate").unzipSync | null = null;
 /**
  * Reads the wanted members of a `<id>.meta.zip`. Throws when the zip itself cannot be read
  * (truncated, not a zip; a FileProblem when it is not a regular file): the caller records that.
- * A member that is not in the zip is absent (Gage raises KeyError there; gage-format §13.2 says
- * treat it as absent). Members are only ever read into memory by exact name, never extracted, so
- * a member path with `..` cannot reach anything; it is still reported, as Gage never writes one.
+ * A member that is not in the zip is absent (Gage raises KeyError there; docs/decisions.md).
+ * Members are only ever read into memory by exact name, never extracted, so a member path with
+ * `..` cannot reach anything; it is still reported, as Gage never writes one.
  */
 export async function readMetaZip(path: string, members: readonly MetaMember[]): Promise<MetaRead> {
   // The entry was checked to be a file, or a symlink staying in the runs dir (then `path` is
