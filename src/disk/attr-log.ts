@@ -32,10 +32,11 @@ export function logEntries(listing: readonly Listed[]): Listed[] {
 const isLogName = (n: string): boolean => n.endsWith(".json");
 
 /**
- * Reads an attr-log dir (docs/decisions.md, "Attr logs"). A file Gage would crash on — bad JSON, not an object,
- * `set` not an object, `delete` not a list of strings — is skipped and reported instead, and so
- * is one that is not a regular file (never opened), too large, or a symlink leaving the runs dir
- * (`runsDir`, by default the dir's parent: attr-log dirs sit directly in it).
+ * Reads an attr-log dir (docs/decisions.md, "Attr logs"). A file Gage would crash on — bad
+ * JSON, not an object, `set` not an object, `delete` not a list of strings — is skipped and
+ * reported instead, and so is one that is not a regular file (never opened), too large, or a
+ * symlink leaving the runs dir (`runsDir`, by default the dir's parent: attr-log dirs sit
+ * directly in it).
  */
 export function readAttrLog(dir: string, skip?: ReadonlySet<string>, runsDir: string = dirname(dir)): AttrLogRead {
   let listed: Listed[];
