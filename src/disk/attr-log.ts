@@ -1,8 +1,7 @@
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { isPlainObject, parseTolerantJson } from "./json.js";
-import { errorMessage } from "./meta-files.js";
 import type { AttrLogEntry, ReadIssue } from "./records.js";
+import { BAD_NAME_MESSAGE, codeOf, errorMessage, listDir, readFileAt, type Listed } from "./safe-fs.js";
 
 /** Gage's `attr_log.UNKNOWN_AUTHOR`, used when an entry has no author. */
 export const UNKNOWN_AUTHOR = "__unknown__";
@@ -17,31 +16,67 @@ export interface AttrLogRead {
 
 /** Lists the log file names of an attr-log dir: `*.json` (case-sensitive), sorted like Python. */
 export function listLogNames(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((n) => n.endsWith(".json"))
-    .sort(compareCodePoints);
+  return listLog(dir).map((l) => l.name);
 }
 
+/** The `*.json` entries of an attr-log dir with their types, sorted like Python. */
+export function listLog(dir: string): Listed[] {
+  return logEntries(listDir(dir, isLogName));
+}
+
+/** The log entries of a dir's listing, in replay order. */
+export function logEntries(listing: readonly Listed[]): Listed[] {
+  return listing.filter((l) => isLogName(l.name)).sort((a, b) => compareCodePoints(a.name, b.name));
+}
+
+const isLogName = (n: string): boolean => n.endsWith(".json");
+
 /**
- * Reads an attr-log dir (gage-format §9.1). A file Gage would crash on — bad JSON, not an object,
- * `set` not an object, `delete` not a list of strings — is skipped and reported instead.
+ * Reads an attr-log dir (docs/decisions.md, "Attr logs"). A file Gage would crash on — bad
+ * JSON, not an object, `set` not an object, `delete` not a list of strings — is skipped and
+ * reported instead, and so is one that is not a regular file (never opened), too large, or a
+ * symlink leaving the runs dir (`runsDir`, by default the dir's parent: attr-log dirs sit
+ * directly in it).
  */
-export function readAttrLog(dir: string, skip?: ReadonlySet<string>): AttrLogRead {
-  let names: string[];
+export function readAttrLog(dir: string, skip?: ReadonlySet<string>, runsDir: string = dirname(dir)): AttrLogRead {
+  let listed: Listed[];
   try {
-    names = listLogNames(dir);
+    listed = listLog(dir);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return { names: [], entries: [], issues: [] };
+    const code = codeOf(err);
+    if (code === "ENOENT") return { names: [], entries: [], issues: [] };
+    if (code === "ENOTDIR") return { names: [], entries: [], issues: [{ path: dir, message: "not a directory; not read" }] };
     return { names: [], entries: [], issues: [{ path: dir, message: `cannot list: ${errorMessage(err)}` }] };
   }
+  return readListedLog(dir, listed, skip, runsDir);
+}
+
+/** The same from a listing already made (a group dir is listed once for its `id` and its log). */
+export function readListedLog(dir: string, listed: readonly Listed[], skip: ReadonlySet<string> | undefined, runsDir: string): AttrLogRead {
+  const names: string[] = [];
   const entries: AttrLogEntry[] = [];
   const issues: ReadIssue[] = [];
-  for (const name of names) {
-    if (skip?.has(name)) continue;
+  for (const l of listed) {
+    const { name } = l;
     const path = join(dir, name);
+    if (l.badName) {
+      issues.push({ path, message: BAD_NAME_MESSAGE });
+      continue;
+    }
+    if (skip?.has(name)) {
+      names.push(name);
+      continue;
+    }
+    const r = readFileAt(runsDir, path, l.type);
+    // Removed since the listing: it is simply not there (the dir's fingerprint changed with it).
+    if (r.state === "absent") continue;
+    names.push(name);
+    if (r.state === "error") {
+      issues.push({ path, message: r.message });
+      continue;
+    }
     try {
-      entries.push(parseLogEntry(name, readFileSync(path, "utf8")));
+      entries.push(parseLogEntry(name, r.data.toString("utf8")));
     } catch (err) {
       issues.push({ path, message: errorMessage(err) });
     }

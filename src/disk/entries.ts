@@ -1,3 +1,5 @@
+import type { FileType } from "./safe-fs.js";
+
 /**
  * Classifies the names found directly in a runs dir (gage-format §2). Gage decides by
  * case-sensitive suffix tests on names only, and so do we; the kind of file is checked later.
@@ -21,6 +23,10 @@ export interface RunsDirEntry {
   readonly kind: EntryKind;
   /** The run id (or, for a group, the dir name without `.group`); "" for `archives` and `other`. */
   readonly key: string;
+  /** what the entry is (from lstat), once the lister or the reader has looked */
+  readonly type?: FileType;
+  /** the name is not valid UTF-8, so it cannot be opened by it (it is only reported) */
+  readonly badName?: boolean;
 }
 
 // Longest suffixes first so `.meta.zip.deleted` is never read as `.deleted`.

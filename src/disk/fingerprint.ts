@@ -1,6 +1,7 @@
-import { readdirSync, statSync, type Stats } from "node:fs";
+import { lstatSync, readdirSync, statSync, type Stats } from "node:fs";
 import { join, sep } from "node:path";
 import type { RunsDirEntry } from "./entries.js";
+import { resolveLink, typeOf, type FileType } from "./safe-fs.js";
 
 /**
  * A fingerprint is a 53-bit hash of what identifies a file or dir as of now: inode, size, mtime
@@ -54,50 +55,73 @@ function statOf(path: string): Stats | null {
   }
 }
 
+function lstatOf(path: string): Stats | null {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function addStat(h: Hasher, st: Stats | null): Hasher {
   if (st === null) return h.num(-1);
   return h.num(st.ino).num(st.size).num(Math.round(st.mtimeMs * 1000)).num(Math.round(st.ctimeMs * 1000));
 }
 
-/** A file or dir's fingerprint; null when the path is gone. */
-export function statFingerprint(path: string): Fingerprint | null {
-  const st = statOf(path);
-  return st === null ? null : addStat(new Hasher(), st).done();
+/**
+ * Adds what `path` is now, by lstat (the same cost as stat). A symlink adds its own state and,
+ * only when it stays inside the runs dir, its target's; one that leaves it adds the reason, so
+ * nothing outside is ever stat'ed. Returns the type seen, "outside" for a link that may not be
+ * followed, null when gone (no object per call: this runs for every entry of every refresh).
+ */
+function addConfined(h: Hasher, runsDir: string, path: string): FileType | "outside" | null {
+  const st = lstatOf(path);
+  addStat(h, st);
+  if (st === null) return null;
+  const type = typeOf(st);
+  if (type !== "link") return type;
+  const r = resolveLink(runsDir, path);
+  if ("problem" in r) {
+    h.str(r.problem);
+    return "outside";
+  }
+  addStat(h, statOf(path));
+  return type;
 }
 
-/** A meta dir changes through new files in it or in `proc/` (lock, exit); both are covered. */
-function metaDirFingerprint(path: string): Fingerprint | null {
-  const st = statOf(path);
-  return st === null ? null : addStat(addStat(new Hasher(), st), statOf(join(path, "proc"))).done();
+/**
+ * The fingerprint of one runs-dir entry, by its kind, and the entry's type into `out`: a meta dir
+ * changes through new files in it or in `proc/` (lock, exit), the archive registry through new
+ * revisions inside each archive dir. Null when the entry is gone. A name that is not valid
+ * UTF-8 cannot be stat'ed by it: it stands for itself (its unit holds an error, so it is read
+ * again on every pass anyway).
+ */
+export function probeEntry(runsDir: string, e: RunsDirEntry, out: { type: FileType }): Fingerprint | null {
+  if (e.badName) {
+    out.type = "unknown";
+    return new Hasher().str("undecodable").str(e.name).done();
+  }
+  const path = `${runsDir}${sep}${e.name}`;
+  const h = new Hasher();
+  const seen = addConfined(h, runsDir, path);
+  if (seen === null) return null;
+  out.type = seen === "outside" ? "link" : seen;
+  if (seen === "link" || seen === "dir") {
+    if (e.kind === "meta-dir" || e.kind === "legacy-meta-dir") addConfined(h, runsDir, join(path, "proc"));
+    else if (e.kind === "archives") addArchives(h, runsDir, path);
+  }
+  return h.done();
 }
 
 /** The archive registry changes through new revision files inside each archive dir. */
-function archivesFingerprint(path: string): Fingerprint | null {
-  const st = statOf(path);
-  if (st === null) return null;
-  const h = addStat(new Hasher(), st);
+function addArchives(h: Hasher, runsDir: string, path: string): void {
   let names: string[] = [];
   try {
     names = readdirSync(path).sort();
   } catch {
-    // unreadable: its own stat stands for it
+    // unreadable: its own state stands for it
   }
-  for (const n of names) addStat(h.str(n), statOf(join(path, n)));
-  return h.done();
-}
-
-/** The fingerprint of one runs-dir entry, by its kind. */
-export function entryFingerprint(runsDir: string, e: RunsDirEntry): Fingerprint | null {
-  const path = `${runsDir}${sep}${e.name}`;
-  switch (e.kind) {
-    case "meta-dir":
-    case "legacy-meta-dir":
-      return metaDirFingerprint(path);
-    case "archives":
-      return archivesFingerprint(path);
-    default:
-      return statFingerprint(path);
-  }
+  for (const n of names) addConfined(h.str(n), runsDir, join(path, n));
 }
 
 /** Combines the fingerprints of a unit's entries (in their preference order) with their names. */
@@ -108,12 +132,19 @@ export function combineFingerprints(parts: ReadonlyArray<readonly [string, Finge
   return h.done();
 }
 
-/** The fingerprint of a unit, or null if all its entries are gone. */
-export function unitFingerprint(runsDir: string, entries: readonly RunsDirEntry[]): Fingerprint | null {
+/**
+ * The fingerprint of a unit (null if all its entries are gone), and its entries as they are now,
+ * each with its type.
+ */
+export function probeUnit(runsDir: string, entries: readonly RunsDirEntry[]): { fingerprint: Fingerprint | null; entries: RunsDirEntry[] } {
   const parts: [string, Fingerprint][] = [];
+  const typed: RunsDirEntry[] = [];
+  const seen: { type: FileType } = { type: "unknown" };
   for (const e of entries) {
-    const fp = entryFingerprint(runsDir, e);
-    if (fp !== null) parts.push([e.name, fp]);
+    const fp = probeEntry(runsDir, e, seen);
+    if (fp === null) continue;
+    parts.push([e.name, fp]);
+    typed.push({ ...e, type: seen.type });
   }
-  return parts.length === 0 ? null : combineFingerprints(parts);
+  return { fingerprint: parts.length === 0 ? null : combineFingerprints(parts), entries: typed };
 }

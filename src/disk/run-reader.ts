@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import type { RunsDirEntry } from "./entries.js";
 import { isPlainObject, parseTolerantJson } from "./json.js";
-import { META_MEMBERS, errorMessage, readMetaDir, type MetaFiles, type MetaMember } from "./meta-files.js";
+import { META_MEMBERS, errorMessage, readMetaDir, type MetaFiles, type MetaMember, type MetaRead } from "./meta-files.js";
 import { decodeOpRef } from "./opref.js";
 import { runName } from "./proquint.js";
 import type { Read, ReadIssue, RunRecord, Timestamp } from "./records.js";
+import { FileProblem, codeOf, entryProblem, quoteStart, resolveLink } from "./safe-fs.js";
 
 const DIR_MEMBERS: readonly MetaMember[] = [...META_MEMBERS, "proc/lock"];
 
@@ -26,27 +27,50 @@ export async function readRun(runsDir: string, metaEntries: readonly RunsDirEntr
   for (const entry of metaEntries) {
     const path = join(runsDir, entry.name);
     const isZip = entry.kind === "meta-zip" || entry.kind === "legacy-meta-zip";
-    let files: MetaFiles;
-    try {
-      files = isZip ? await (await zipReader())(path, META_MEMBERS) : readMetaDir(path, DIR_MEMBERS);
-    } catch (err) {
-      skipped.push({ path, message: `cannot read ${isZip ? "zip" : "meta"}: ${errorMessage(err)}` });
-      transient = true;
+    // A wrong type, a bad name or a symlink out of the runs dir is not a run, for now or later.
+    const problem = entryProblem(runsDir, path, entry.type, isZip ? "file" : "dir", entry.badName);
+    if (problem !== null) {
+      skipped.push({ path, message: problem });
       continue;
     }
-    const opref = files.get("opref");
+    let meta: MetaRead;
+    try {
+      meta = isZip ? await (await zipReader())(zipPath(runsDir, path, entry), META_MEMBERS) : readMetaDir(runsDir, path, DIR_MEMBERS);
+    } catch (err) {
+      // Gone since the listing (or renamed: a finalize replaces the dir by a zip): no error, and
+      // the last good row stays until the next pass sees the runs dir as it is then.
+      if (codeOf(err) === "ENOENT") {
+        transient = true;
+        continue;
+      }
+      skipped.push({ path, message: `cannot read ${isZip ? "zip" : "meta"}: ${errorMessage(err)}` });
+      if (!(err instanceof FileProblem)) transient = true;
+      continue;
+    }
+    const problems = meta.problems.map(({ rel, message }) => ({ path: rel === "" ? path : join(path, rel), message }));
+    const opref = meta.files.get("opref");
     if (opref?.state !== "ok") {
-      if (opref?.state === "error") transient = true;
+      if (opref?.state === "error" && opref.transient) transient = true;
       skipped.push(
+        ...problems,
         opref?.state === "error"
           ? { path: join(path, "opref"), message: `cannot read opref: ${opref.message}` }
           : { path: join(path, "opref"), message: "no opref: not a run (Gage skips it too)", note: true },
       );
       continue;
     }
-    return recordFromMeta(entry, path, isZip, files);
+    const read = recordFromMeta(entry, path, isZip, meta.files);
+    return problems.length === 0 ? read : { ...read, issues: [...problems, ...read.issues] };
   }
   return { value: null, issues: skipped, transient };
+}
+
+/** A zip is opened without following a final symlink: a linked one is opened by its checked real path. */
+function zipPath(runsDir: string, path: string, entry: RunsDirEntry): string {
+  if (entry.type !== "link") return path;
+  const r = resolveLink(runsDir, path);
+  if ("problem" in r) throw new FileProblem(r.problem);
+  return r.real;
 }
 
 function recordFromMeta(entry: RunsDirEntry, path: string, isZip: boolean, files: MetaFiles): Read<RunRecord> {
@@ -81,14 +105,14 @@ function recordFromMeta(entry: RunsDirEntry, path: string, isZip: boolean, files
   const id = entry.key;
   const idFile = text("id");
   if (idFile !== null && idFile.trimEnd() !== id) {
-    issues.push({ path: join(path, "id"), message: `id file says ${JSON.stringify(idFile.trimEnd())}; indexed as ${id}` });
+    issues.push({ path: join(path, "id"), message: `id file says ${quoteStart(idFile.trimEnd())}; indexed as ${id}` });
   }
 
   const timestamp = (m: "initialized" | "staged" | "started" | "stopped"): Timestamp => {
     const t = text(m);
     const us = t === null ? null : parsePythonInt(t);
     if (t !== null && us === null && t.trim() !== "") {
-      issues.push({ path: join(path, m), message: `not a timestamp: ${JSON.stringify(t.slice(0, 40))}` });
+      issues.push({ path: join(path, m), message: `not a timestamp: ${quoteStart(t, 40)}` });
     }
     return { present: present(m), us };
   };
@@ -96,7 +120,7 @@ function recordFromMeta(entry: RunsDirEntry, path: string, isZip: boolean, files
   const exitText = text("proc/exit");
   const exitCode = exitText === null ? null : parsePythonInt(exitText);
   if (exitText !== null && exitCode === null) {
-    issues.push({ path: join(path, "proc/exit"), message: `not an exit code: ${JSON.stringify(exitText.slice(0, 40))}` });
+    issues.push({ path: join(path, "proc/exit"), message: `not an exit code: ${quoteStart(exitText, 40)}` });
   }
 
   // Gage reads proc/lock as a plain path, so a zipped meta never has one (gage-format §7).

@@ -1,13 +1,13 @@
 import { join } from "node:path";
 import { readArchives } from "../disk/archives.js";
-import { readAttrLog, type AttrLogRead } from "../disk/attr-log.js";
+import { logEntries, readAttrLog, readListedLog, type AttrLogRead } from "../disk/attr-log.js";
 import { ARCHIVES_DIR, type RunsDirEntry } from "../disk/entries.js";
-import { unitFingerprint, type Fingerprint } from "../disk/fingerprint.js";
+import { probeUnit, type Fingerprint } from "../disk/fingerprint.js";
 import { readGroup } from "../disk/group-reader.js";
-import { errorMessage } from "../disk/meta-files.js";
 import { readContainer } from "../disk/move.js";
 import type { ArchiveRecord, GroupRecord, Read, ReadIssue, RunRecord } from "../disk/records.js";
 import { readRun } from "../disk/run-reader.js";
+import { entryProblem, errorMessage, listDir, type Listed } from "../disk/safe-fs.js";
 
 export type UnitKind = "run" | "user" | "move" | "group" | "archives";
 
@@ -32,7 +32,8 @@ type UnitContent =
   | { readonly kind: "run"; readonly read: Read<RunRecord> }
   | { readonly kind: "user"; readonly log: AttrLogRead }
   | { readonly kind: "move"; readonly container: string | null; readonly issues: ReadIssue[] }
-  | { readonly kind: "group"; readonly group: GroupRecord; readonly log: AttrLogRead; readonly issues: ReadIssue[] }
+  /** group null: the dir cannot be read as a group at all (a symlink out of the runs dir, not a dir) */
+  | { readonly kind: "group"; readonly group: GroupRecord | null; readonly log: AttrLogRead; readonly issues: ReadIssue[] }
   | { readonly kind: "archives"; readonly archives: ArchiveRecord[]; readonly issues: ReadIssue[] };
 
 /**
@@ -40,31 +41,47 @@ type UnitContent =
  * fingerprint is taken before the files are read, so a change during the read is seen next time.
  */
 export async function readUnit(runsDir: string, task: UnitTask): Promise<UnitRead> {
-  if (!task.fingerprint) return readContent(runsDir, task);
-  const fingerprint = unitFingerprint(runsDir, task.entries);
-  return { ...(await readContent(runsDir, task)), fingerprint };
+  if (!task.fingerprint) return readContent(runsDir, task, task.entries);
+  const probed = probeUnit(runsDir, task.entries);
+  const entries = probed.entries.length > 0 ? probed.entries : task.entries;
+  return { ...(await readContent(runsDir, task, entries)), fingerprint: probed.fingerprint };
 }
 
-async function readContent(runsDir: string, task: UnitTask): Promise<UnitContent> {
-  const path = join(runsDir, task.entries[0]!.name);
+async function readContent(runsDir: string, task: UnitTask, entries: readonly RunsDirEntry[]): Promise<UnitContent> {
+  const entry = entries[0]!;
+  const path = join(runsDir, entry.name);
   const known = new Set(task.known);
+  // Every unit but a run (whose reader tries each of its entries) is one dir.
+  const problem = task.kind === "run" ? null : entryProblem(runsDir, path, entry.type, "dir", entry.badName);
+  const issues: ReadIssue[] = problem === null ? [] : [{ path, message: problem }];
   switch (task.kind) {
     case "run":
-      return { kind: "run", read: await readRun(runsDir, task.entries) };
+      return { kind: "run", read: await readRun(runsDir, entries) };
     case "user":
-      return { kind: "user", log: readAttrLog(path, known) };
+      return { kind: "user", log: problem === null ? readAttrLog(path, known, runsDir) : { names: [], entries: [], issues } };
     case "move":
+      if (problem !== null) return { kind: "move", container: null, issues };
       try {
         return { kind: "move", container: readContainer(path), issues: [] };
       } catch (err) {
         return { kind: "move", container: null, issues: [{ path, message: errorMessage(err) }] };
       }
     case "group": {
-      const g = readGroup(runsDir, task.key);
-      return { kind: "group", group: g.value!, log: readAttrLog(path, known), issues: g.issues };
+      if (problem !== null) return { kind: "group", group: null, log: { names: [], entries: [], issues: [] }, issues };
+      let listing: Listed[] | undefined;
+      let log: AttrLogRead;
+      try {
+        listing = listDir(path);
+        log = readListedLog(path, logEntries(listing), known, runsDir);
+      } catch {
+        log = readAttrLog(path, known, runsDir); // says why it cannot be listed
+      }
+      const g = readGroup(runsDir, task.key, listing);
+      return { kind: "group", group: g.value!, log, issues: g.issues };
     }
     case "archives": {
-      const a = readArchives(join(runsDir, ARCHIVES_DIR));
+      if (problem !== null) return { kind: "archives", archives: [], issues };
+      const a = readArchives(join(runsDir, ARCHIVES_DIR), runsDir);
       return { kind: "archives", archives: a.archives, issues: a.issues };
     }
   }

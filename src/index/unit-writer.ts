@@ -142,6 +142,10 @@ export class UnitWriter {
     const dirName = u.key;
     const group = r.group;
     const issues = [...r.issues];
+    if (group === null) {
+      this.dropGroup(dirName);
+      return issues;
+    }
     let log = r.log;
     const previous = this.st.groupByDir.get(dirName);
     if (previous && previous.id !== group.id) {

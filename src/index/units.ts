@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
-import { combineFingerprints, entryFingerprint, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
+import { combineFingerprints, probeEntry, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
+import { undecodableNames, type FileType } from "../disk/safe-fs.js";
 import type { UnitKind } from "./unit-read.js";
 
 /**
@@ -69,7 +70,14 @@ function entryNamesOf(unit: string): string[] {
 export function probeUnits(runsDir: string, units: ReadonlySet<string>): DiskUnit[] {
   // A runs dir gone as a whole (unmounted, renamed) is not every unit in it gone.
   if (!statSync(runsDir, { throwIfNoEntry: false })?.isDirectory()) readNames(runsDir);
-  const names = [...units].flatMap(entryNamesOf).filter((n) => existsSync(join(runsDir, n)));
+  let undecodable: ReadonlySet<string> | null = null;
+  const present = (n: string): boolean => {
+    if (existsSync(join(runsDir, n))) return true;
+    if (!n.includes("\uFFFD")) return false;
+    undecodable ??= undecodableNames(runsDir);
+    return undecodable.has(n);
+  };
+  const names = [...units].flatMap(entryNamesOf).filter(present);
   return unitsFromNames(runsDir, names).units;
 }
 
@@ -107,38 +115,62 @@ function unitsFromNames(
   stat = true,
   unchanged: (unitKey: number, fp: Fingerprint) => boolean = () => false,
 ): { units: DiskUnit[]; present: Set<number> } {
-  const units = new Map<number, { kind: UnitKind; key: string; entries: RunsDirEntry[]; fps: Fingerprint[] }>();
+  const units = new Map<number, Listed>();
+  let undecodable: ReadonlySet<string> | null = null;
+  const seen: { type: FileType } = { type: "unknown" };
   for (const name of names) {
-    const e = classifyEntry(name);
+    let e = classifyEntry(name);
     const kind = unitKindOf(e);
     if (kind === null) continue;
-    const fp = stat ? entryFingerprint(runsDir, e) : 0;
-    // An entry can vanish between readdir and stat; then it is simply not there.
-    if (fp === null) continue;
+    // Node decodes a name that is not UTF-8 lossily (U+FFFD), and no file has the decoded name.
+    if (name.includes("\uFFFD")) {
+      undecodable ??= undecodableNames(runsDir);
+      if (undecodable.has(name)) e = { ...e, badName: true };
+    }
+    let fp: Fingerprint = 0;
+    let type: FileType | undefined;
+    if (stat) {
+      const probed = probeEntry(runsDir, e, seen);
+      // An entry can vanish between readdir and stat; then it is simply not there.
+      if (probed === null) continue;
+      fp = probed;
+      type = seen.type;
+    }
     const key = kind === "group" ? e.name : e.key;
     const unitKey = unitKeyHash(kind, key);
     const u = units.get(unitKey);
-    if (u) {
-      u.entries.push(e);
-      u.fps.push(fp);
-    } else {
-      units.set(unitKey, { kind, key, entries: [e], fps: [fp] });
-    }
+    if (u) (u.more ??= []).push({ e, fp, type });
+    else units.set(unitKey, { kind, key, e, fp, type, more: null });
   }
   const out: DiskUnit[] = [];
   for (const [unitKey, u] of units) {
-    let entries = u.entries;
-    let fingerprint: Fingerprint | null = stat ? u.fps[0]! : null;
-    if (u.entries.length > 1) {
+    let fingerprint: Fingerprint | null = stat ? u.fp : null;
+    let all: ListedEntry[] | null = null;
+    if (u.more !== null) {
       // Several meta (or .user) entries for one id: a stable order, the preferred one first.
-      const order = u.entries.map((e, i) => [e, u.fps[i]!] as const).sort((a, b) => entryPreference(a[0]) - entryPreference(b[0]));
-      entries = order.map((x) => x[0]);
-      fingerprint = stat ? combineFingerprints(order.map(([e, fp]) => [e.name, fp] as const)) : null;
+      all = [{ e: u.e, fp: u.fp, type: u.type }, ...u.more].sort((a, b) => entryPreference(a.e) - entryPreference(b.e));
+      if (stat) fingerprint = combineFingerprints(all.map((x) => [x.e.name, x.fp] as const));
     }
     if (fingerprint !== null && unchanged(unitKey, fingerprint)) continue;
+    // Only units that will be read get their entries' types attached.
+    const entries = (all ?? [u]).map((x) => (x.type === undefined ? x.e : { ...x.e, type: x.type }));
     out.push({ unit: u.kind === "archives" ? "archives" : `${u.kind}:${u.key}`, unitKey, kind: u.kind, key: u.key, entries, fingerprint });
   }
   return { units: out, present: new Set(units.keys()) };
+}
+
+/** One runs-dir entry as listed and probed. */
+interface ListedEntry {
+  readonly e: RunsDirEntry;
+  readonly fp: Fingerprint;
+  readonly type: FileType | undefined;
+}
+
+/** A unit as listed: nearly always one entry, so the first is kept inline and no array is made. */
+interface Listed extends ListedEntry {
+  readonly kind: UnitKind;
+  readonly key: string;
+  more: ListedEntry[] | null;
 }
 
 export function splitUnit(unit: string): [UnitKind, string] {
