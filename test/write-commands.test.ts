@@ -3,7 +3,7 @@
  * Gage's format, read back through `query`/`show` and through the project's own reader.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readAttrLog } from "../src/disk/attr-log.js";
@@ -235,6 +235,18 @@ describe("bad targets write nothing", () => {
       expect(r.stderr, args.join(" ")).toMatch(err);
     }
     expect(snapshot(ws.runsDir)).toEqual(before);
+  });
+
+  it("an attr-log dir that is a symlink out of the runs dir is never written through", () => {
+    const ws = fiveRuns();
+    const outside = join(ws.dir, "outside");
+    mkdirSync(outside);
+    symlinkSync(outside, join(ws.runsDir, `${runId(5)}.user`));
+    ok(run(ws, ["index"]));
+    const r = run(ws, ["tag", "1", "--add", "x"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^catalog: ${join(ws.runsDir, `${runId(5)}.user`)}: symlink to .* leads out of the runs dir; not followed; nothing was written\n$`, "u"));
+    expect(readdirSync(outside)).toEqual([]);
   });
 
   it("a read-only runs dir: one line, nothing written", () => {

@@ -1,7 +1,7 @@
 import { opendirSync, statSync, type Stats } from "node:fs";
 import { sep } from "node:path";
 import { ARCHIVES_DIR, classifyEntry } from "../disk/entries.js";
-import { entryFingerprint } from "../disk/fingerprint.js";
+import { probeEntry } from "../disk/fingerprint.js";
 import { unitOfEntry } from "../index/units.js";
 import { sweptKind } from "./watch-set.js";
 
@@ -170,7 +170,7 @@ export class Sweeper {
     const path = `${this.runsDir}${sep}${name}`;
     if (name === ARCHIVES_DIR) {
       // A few archive dirs, each changed by new revision files: the index's own fingerprint.
-      const fp = entryFingerprint(this.runsDir, classifyEntry(name));
+      const fp = probeEntry(this.runsDir, classifyEntry(name), { type: "unknown" });
       const st = fp === null ? null : statOrNull(path);
       if (st !== null && st !== "unreadable") changedMs?.(Math.max(st.mtimeMs, st.ctimeMs));
       return fp === null ? null : MIN_STAMP + (fp % 0x1fffffff);

@@ -2,8 +2,9 @@
  * Writes planned attr-log entries: every target directory is checked first, so a directory the
  * user cannot write (a read-only runs dir) fails before any file is written.
  */
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, lstatSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import { resolveLink } from "../disk/safe-fs.js";
 import { writeAttrLogEntry, type AttrLogEntry } from "./attr-log-write.js";
 import { targetDir, type LogTarget } from "./targets.js";
 
@@ -23,9 +24,19 @@ export class WriteError extends Error {
   }
 }
 
-/** The dir an entry goes to (or, when it is to be created, the runs dir) must be writable. */
+/**
+ * The dir an entry goes to must be a directory inside the runs dir (a symlink may lead out of
+ * it: docs/decisions.md, "Symlinks"), and it (or, when it is to be created, the runs dir) must
+ * be writable.
+ */
 export function checkWritable(t: LogTarget): void {
   const dir = targetDir(t);
+  const st = lstatSync(dir, { throwIfNoEntry: false });
+  if (st?.isSymbolicLink()) {
+    const r = resolveLink(t.runsDir, dir);
+    if ("problem" in r) throw new WriteError(`${dir}: ${r.problem}; nothing was written`, []);
+  }
+  if (st !== undefined && !statSync(dir).isDirectory()) throw new WriteError(`${dir} is not a directory; nothing was written`, []);
   const probe = existsSync(dir) || !t.create ? dir : dirname(dir);
   try {
     accessSync(probe, constants.W_OK | constants.X_OK);
