@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { groupAttrs, logRunAttrs, writeAttrLog, writeGroup, writeRun, type PyJson } from "../src/fixtures/gage-writer.js";
 import { autoColumns, groupColumns, parseColumns, runColumns } from "../src/query/columns.js";
+import { SqliteStore } from "../src/store/sqlite-store.js";
 import { WhereSyntaxError } from "../src/query/where/index.js";
 import { finishedRun, indexed, us, workspace } from "./helpers.js";
 
@@ -37,12 +38,12 @@ describe("columns", () => {
     const db = await sweep();
     try {
       const ids = [1, 2, 3, 4].map(runId);
-      expect(autoColumns(db, ids)).toEqual(["config.dropout", "config.lr", "config.optimizer", "config.shuffle", "config.warmup", "metrics.acc", "metrics.f1", "metrics.loss"]);
+      expect(await autoColumns(new SqliteStore(db), ids)).toEqual(["config.dropout", "config.lr", "config.optimizer", "config.shuffle", "config.warmup", "metrics.acc", "metrics.f1", "metrics.loss"]);
       // two runs that differ only in lr, and share their metric keys
-      expect(autoColumns(db, [runId(1), runId(2)])).toEqual(["config.lr", "config.warmup", "metrics.acc", "metrics.loss"]);
-      expect(autoColumns(db, [runId(3), runId(4)])).toEqual(["config.dropout", "config.optimizer", "config.shuffle", "metrics.acc", "metrics.f1", "metrics.loss"]);
+      expect(await autoColumns(new SqliteStore(db), [runId(1), runId(2)])).toEqual(["config.lr", "config.warmup", "metrics.acc", "metrics.loss"]);
+      expect(await autoColumns(new SqliteStore(db), [runId(3), runId(4)])).toEqual(["config.dropout", "config.optimizer", "config.shuffle", "metrics.acc", "metrics.f1", "metrics.loss"]);
       // a single run varies in nothing
-      expect(autoColumns(db, [runId(1)])).toEqual(["metrics.acc", "metrics.loss"]);
+      expect(await autoColumns(new SqliteStore(db), [runId(1)])).toEqual(["metrics.acc", "metrics.loss"]);
     } finally {
       db.close();
     }
@@ -53,7 +54,7 @@ describe("columns", () => {
     try {
       const names = parseColumns("operation,label,config.lr,config.shuffle,config.dropout,metrics.acc,tags,groups,exit_code,lr,attrs.owner,auto", "run");
       // runs 2 and 3 share their optimizer, so auto leaves it out
-      const t = runColumns(db, [runId(3), "no-such-run", runId(2)], names);
+      const t = await runColumns(new SqliteStore(db), [runId(3), "no-such-run", runId(2)], names);
       expect(t.columns.map((c) => c.name)).toEqual([
         "operation", "label", "config.lr", "config.shuffle", "config.dropout", "metrics.acc", "tags", "groups", "exit_code", "lr", "attrs.owner",
         "config.dropout", "config.lr", "config.shuffle", "config.warmup", "metrics.acc", "metrics.loss",
@@ -62,7 +63,7 @@ describe("columns", () => {
       expect(t.rows.map((r) => r.id)).toEqual([runId(3), runId(2)]);
       expect(t.rows[0]!.cells).toEqual(["train", "sweep 3", 0.001, false, null, 0.85, ["n=3", "sweep"], [GROUP], 0, 0.001, null, null, 0.001, false, null, 0.85, 0.2]);
       expect(t.rows[1]!.cells).toEqual(["train", "sweep 2", 0.01, true, 0.1, 0.8, ["n=2", "sweep"], [GROUP], 0, 0.01, "bob", 0.1, 0.01, true, 100, 0.8, 0.3]);
-      const started = runColumns(db, [runId(1)], ["started"]);
+      const started = await runColumns(new SqliteStore(db), [runId(1)], ["started"]);
       expect(started.columns).toEqual([{ name: "started", kind: "time" }]);
       expect(started.rows[0]!.cells).toEqual([us("2024-06-20T10:00:00Z") + 1e6]);
     } finally {
@@ -73,9 +74,9 @@ describe("columns", () => {
   it("gives group columns", async () => {
     const db = await sweep();
     try {
-      const t = groupColumns(db, [GROUP], parseColumns("name,operation,members,tags,ops,attrs.owner,owner,label", "group"));
+      const t = await groupColumns(new SqliteStore(db), [GROUP], parseColumns("name,operation,members,tags,ops,attrs.owner,owner,label", "group"));
       expect(t.rows[0]!.cells.slice(1)).toEqual(["train", 4, ["color=green"], ["train"], "carol", "carol", "the sweep"]);
-      expect(() => groupColumns(db, [GROUP], ["auto"])).toThrow(/auto columns are for runs/u);
+      await expect(groupColumns(new SqliteStore(db), [GROUP], ["auto"])).rejects.toThrow(/auto columns are for runs/u);
     } finally {
       db.close();
     }

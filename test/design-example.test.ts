@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
 import { writeRun, writeGroup, writeAttrLog, makeUlidUuid } from "../src/fixtures/gage-writer.js";
 import { cliJson, workspace } from "./helpers.js";
@@ -35,6 +36,7 @@ describe("run-groups-design.md example", () => {
         inactive_members: [],
         missing_members: [],
         comments: [],
+        source: { host: hostname(), runs_dir: ws.runsDir },
       },
     ]);
     expect(cliJson(ws, ["query", "--groups", "--tag", "color=red"])).toEqual([]);

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeMove, writeRun } from "../src/fixtures/gage-writer.js";
@@ -7,6 +7,7 @@ import { indexRunsDir } from "../src/index/indexer.js";
 import { migrate } from "../src/index/migrate.js";
 import { migrationsDir } from "../src/index/migrate-dir.js";
 import { queryRuns } from "../src/query/runs.js";
+import { SqliteStore } from "../src/store/sqlite-store.js";
 import { finishedRun, indexed, workspace } from "./helpers.js";
 
 const MS = Date.parse("2024-06-20T12:00:00Z");
@@ -88,7 +89,7 @@ describe("run_values and run_counts follow the runs", () => {
       rmSync(join(ws.runsDir, `${runId(3)}.move`), { recursive: true });
       await indexRunsDir(db, { runsDir: ws.runsDir });
       expectCountsCurrent(db);
-      expect(queryRuns(db, { tags: [], statuses: [], containers: ["active"] }, undefined, 5).total).toBe(30);
+      expect((await queryRuns(new SqliteStore(db), { tags: [], statuses: [], containers: ["active"] }, undefined, 5)).total).toBe(30);
     } finally {
       db.close();
     }
@@ -106,6 +107,13 @@ describe("run_values and run_counts follow the runs", () => {
       expect(created.length).toBeGreaterThan(5);
       for (const [kind, name] of created.reverse()) db.exec(`DROP ${kind} ${name}`);
       db.prepare("DELETE FROM kysely_migration WHERE name = '006_run_values'").run();
+      // and the later ones: the views they create (those they replace they drop themselves)
+      for (const later of readdirSync(migrationsDir()).filter((f) => f > "006_run_values.sql" && f.endsWith(".sql"))) {
+        const text = readFileSync(join(migrationsDir(), later), "utf8");
+        const dropped = new Set([...text.matchAll(/^DROP VIEW (\w+)/gmu)].map((m) => m[1]!));
+        for (const m of text.matchAll(/^CREATE VIEW (\w+)/gmu)) if (!dropped.has(m[1]!)) db.exec(`DROP VIEW ${m[1]!}`);
+        db.prepare("DELETE FROM kysely_migration WHERE name = ?").run(later.replace(/\.sql$/u, ""));
+      }
       expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'run_values'").pluck().get()).toBe(0);
 
       await migrate(db);

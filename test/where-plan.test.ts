@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeCorpus } from "../src/fixtures/corpus.js";
 import type { Db } from "../src/index/db.js";
-import { containerClause, type QueryFilter } from "../src/query/filters.js";
+import type { QueryFilter } from "../src/query/filters.js";
+import { sqliteDialect } from "../src/store/dialect.js";
 import { queryRuns } from "../src/query/runs.js";
+import { SqliteStore } from "../src/store/sqlite-store.js";
 import { planRunWhere, WALK_FROM, whereClause, type Plan } from "../src/query/where/index.js";
 import { indexed } from "./helpers.js";
 
@@ -23,7 +25,7 @@ afterAll(() => {
 
 /** The listing and count SQL queryRuns runs for a --where alone, and their query plans. */
 function plans(where: string, plan: Plan): { list: string[]; count: string[] } {
-  const c = containerClause(["active"]);
+  const c = sqliteDialect.containers(["active"]);
   const w = whereClause(where, "run", { plan });
   const explain = (q: string) => (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...c.params, ...w.params) as { detail: string }[]).map((r) => r.detail);
   return {
@@ -47,8 +49,8 @@ describe("filters use indexes", () => {
     ["attrs.label == 'train sweep 7'", /SEARCH wa USING INDEX current_attrs_key \(key=\?\)/u],
   ];
 
-  it.each(SELECTIVE)("%s: listing and count start from the index", (where, index) => {
-    expect(planRunWhere(db, where, undefined, 20)).toBe("index");
+  it.each(SELECTIVE)("%s: listing and count start from the index", async (where, index) => {
+    expect(await planRunWhere(new SqliteStore(db), where, undefined, 20)).toBe("index");
     const p = plans(where, "index");
     for (const steps of [p.list, p.count]) {
       expect(steps.some((s) => index.test(s)), steps.join(" | ")).toBe(true);
@@ -56,7 +58,7 @@ describe("filters use indexes", () => {
     }
   });
 
-  it("a started range is counted through runs_started and listed in order without a sort", () => {
+  it("a started range is counted through runs_started and listed in order without a sort", async () => {
     const where = "started > 2024-01-05";
     const p = plans(where, "index");
     expect(p.count.some((s) => /SEARCH r USING COVERING INDEX runs_started \(started>\?\)/u.test(s)), p.count.join(" | ")).toBe(true);
@@ -65,8 +67,8 @@ describe("filters use indexes", () => {
     expect(p.list.some(fullScan)).toBe(false);
   });
 
-  it("the unfiltered and the container filters read no run rows to decide the container", () => {
-    const c = containerClause(["active"]);
+  it("the unfiltered and the container filters read no run rows to decide the container", async () => {
+    const c = sqliteDialect.containers(["active"]);
     const steps = (db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT id FROM run_list WHERE ${c.sql} LIMIT -1)`).all(...c.params) as { detail: string }[]).map((r) => r.detail);
     expect(steps.some(fullScan), steps.join(" | ")).toBe(false);
     expect(steps.some((s) => /SEARCH runs USING INDEX runs_legacy/u.test(s)), steps.join(" | ")).toBe(true);
@@ -76,20 +78,20 @@ describe("filters use indexes", () => {
 describe("the listing plan", () => {
   const f = (where: string): QueryFilter => ({ tags: [], statuses: [], containers: ["active"], where });
 
-  it("walks the timestamp index when many runs match, and starts from the matches when few do", () => {
-    expect(planRunWhere(db, "config.lr > 0", undefined, 20)).toBe("scan");
-    expect(planRunWhere(db, "tags contains color=green or status == completed", undefined, 20)).toBe("scan");
-    expect(planRunWhere(db, "status == completed", undefined, 20)).toBe("scan");
-    expect(planRunWhere(db, "label contains train", undefined, 20)).toBe("scan");
-    expect(planRunWhere(db, "metrics.loss < 0.01", undefined, 20)).toBe("index");
-    expect(planRunWhere(db, "config.lr > 0 and metrics.loss < 0.01", undefined, 20)).toBe("index");
+  it("walks the timestamp index when many runs match, and starts from the matches when few do", async () => {
+    expect(await planRunWhere(new SqliteStore(db), "config.lr > 0", undefined, 20)).toBe("scan");
+    expect(await planRunWhere(new SqliteStore(db), "tags contains color=green or status == completed", undefined, 20)).toBe("scan");
+    expect(await planRunWhere(new SqliteStore(db), "status == completed", undefined, 20)).toBe("scan");
+    expect(await planRunWhere(new SqliteStore(db), "label contains train", undefined, 20)).toBe("scan");
+    expect(await planRunWhere(new SqliteStore(db), "metrics.loss < 0.01", undefined, 20)).toBe("index");
+    expect(await planRunWhere(new SqliteStore(db), "config.lr > 0 and metrics.loss < 0.01", undefined, 20)).toBe("index");
     // only a limited newest-first page can stop early on a walk
-    expect(planRunWhere(db, "config.lr > 0", "-metrics.loss", 20)).toBe("index");
-    expect(planRunWhere(db, "config.lr > 0", undefined, Infinity)).toBe("index");
-    expect(planRunWhere(db, "config.lr > 0", undefined, WALK_FROM + 1)).toBe("index");
+    expect(await planRunWhere(new SqliteStore(db), "config.lr > 0", "-metrics.loss", 20)).toBe("index");
+    expect(await planRunWhere(new SqliteStore(db), "config.lr > 0", undefined, Infinity)).toBe("index");
+    expect(await planRunWhere(new SqliteStore(db), "config.lr > 0", undefined, WALK_FROM + 1)).toBe("index");
   });
 
-  it("a walk reads the timestamp index in order and looks each run's values up by id", () => {
+  it("a walk reads the timestamp index in order and looks each run's values up by id", async () => {
     const p = plans("config.lr > 0 and tags contains color=green", "scan");
     expect(p.list[0]).toBe("SCAN r USING INDEX runs_timestamp");
     expect(p.list.some((s) => s.includes("TEMP B-TREE"))).toBe(false);
@@ -99,10 +101,10 @@ describe("the listing plan", () => {
 
   it.each(["config.lr > 0", "config.lr > 0 and not tags contains prod", "config.optimizer != sgd or tags contains color=green", "status == completed"])(
     "%s: the walked page and its total equal the full listing's",
-    (where) => {
-      expect(planRunWhere(db, where, undefined, 20)).toBe("scan");
-      const page = queryRuns(db, f(where), undefined, 20);
-      const all = queryRuns(db, f(where), undefined, Infinity);
+    async (where) => {
+      expect(await planRunWhere(new SqliteStore(db), where, undefined, 20)).toBe("scan");
+      const page = await queryRuns(new SqliteStore(db), f(where), undefined, 20);
+      const all = await queryRuns(new SqliteStore(db), f(where), undefined, Infinity);
       expect(all.rows.length).toBeGreaterThan(WALK_FROM / 2);
       expect(page.rows).toEqual(all.rows.slice(0, 20));
       expect(page.total).toBe(all.rows.length);

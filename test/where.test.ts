@@ -5,9 +5,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PyJson } from "../src/fixtures/gage-writer.js";
 import type { Db } from "../src/index/db.js";
-import { containerClause, type QueryFilter } from "../src/query/filters.js";
+import type { QueryFilter } from "../src/query/filters.js";
+import { sqliteDialect } from "../src/store/dialect.js";
 import { queryGroups } from "../src/query/groups.js";
 import { queryRuns } from "../src/query/runs.js";
+import { SqliteStore } from "../src/store/sqlite-store.js";
 import { whereClause, WhereSyntaxError } from "../src/query/where/index.js";
 import { indexed } from "./helpers.js";
 import { flat, writeWhereCorpus, type ModelGroup, type ModelRun } from "./where-corpus.js";
@@ -26,8 +28,8 @@ afterAll(() => {
 });
 
 const filter = (where: string): QueryFilter => ({ tags: [], statuses: [], containers: ["active"], where });
-const runIds = (where: string, sort?: string) => queryRuns(db, filter(where), sort, Infinity).rows.map((r) => r.id);
-const groupIds = (where: string) => queryGroups(db, filter(where), undefined, Infinity).rows.map((r) => r.id);
+const runIds = async (where: string, sort?: string) => ((await queryRuns(new SqliteStore(db), filter(where), sort, Infinity))).rows.map((r) => r.id);
+const groupIds = async (where: string) => ((await queryGroups(new SqliteStore(db), filter(where), undefined, Infinity))).rows.map((r) => r.id);
 
 // The model's reading of a value, typed as listings compare them.
 const num = (v: PyJson | undefined) => (typeof v === "number" ? v : undefined);
@@ -178,7 +180,7 @@ const GROUP_CASES: readonly GroupCase[] = [
 ];
 
 describe("--where over a generated runs dir", () => {
-  it("has at least 50 run expressions, and the model gives each a non-trivial answer", () => {
+  it("has at least 50 run expressions, and the model gives each a non-trivial answer", async () => {
     expect(RUN_CASES.length).toBeGreaterThanOrEqual(50);
     for (const [expression, expected, extreme] of RUN_CASES) {
       const n = active.filter(expected).length;
@@ -191,42 +193,42 @@ describe("--where over a generated runs dir", () => {
     }
   });
 
-  it.each(RUN_CASES.map(([expression, expected]) => ({ expression, expected })))("runs: $expression", ({ expression, expected }) => {
-    expect(runIds(expression).sort()).toEqual(active.filter(expected).map((r) => r.id).sort());
+  it.each(RUN_CASES.map(([expression, expected]) => ({ expression, expected })))("runs: $expression", async ({ expression, expected }) => {
+    expect((await runIds(expression)).sort()).toEqual(active.filter(expected).map((r) => r.id).sort());
   });
 
   // The same cases compiled for the scan plan (per-row probes; what a newest-first page uses when
   // many runs match), read without a limit.
-  it.each(RUN_CASES.map(([expression, expected]) => ({ expression, expected })))("runs, scan plan: $expression", ({ expression, expected }) => {
+  it.each(RUN_CASES.map(([expression, expected]) => ({ expression, expected })))("runs, scan plan: $expression", async ({ expression, expected }) => {
     const w = whereClause(expression, "run", { plan: "scan" });
-    const c = containerClause(["active"]);
+    const c = sqliteDialect.containers(["active"]);
     const got = db.prepare(`SELECT id FROM run_list WHERE (${c.sql}) AND (${w.sql})`).pluck().all(...c.params, ...w.params) as string[];
     expect(got.sort()).toEqual(active.filter(expected).map((r) => r.id).sort());
   });
 
-  it.each(GROUP_CASES)("groups: %s", (expression, expected) => {
+  it.each(GROUP_CASES)("groups: %s", async (expression, expected) => {
     const want = corpus.groups.filter(expected).map((g) => g.id).sort();
     expect(want.length).toBeGreaterThan(0);
     expect(want.length).toBeLessThan(corpus.groups.length);
-    expect(groupIds(expression).sort()).toEqual(want);
+    expect((await groupIds(expression)).sort()).toEqual(want);
   });
 
-  it("ANDs with the other filters and counts the matches", () => {
-    const page = queryRuns(db, { ...filter("metrics.loss < 0.5"), statuses: ["completed"] }, undefined, 3);
+  it("ANDs with the other filters and counts the matches", async () => {
+    const page = await queryRuns(new SqliteStore(db), { ...filter("metrics.loss < 0.5"), statuses: ["completed"] }, undefined, 3);
     const want = active.filter((r) => r.status === "completed" && cmp(met(r, "loss"), (x) => x < 0.5));
     expect(page.rows).toHaveLength(3);
     expect(page.total).toBe(want.length);
     expect(page.rows.map((r) => r.id)).toEqual([...want].sort((a, b) => b.timestamp! - a.timestamp!).slice(0, 3).map((r) => r.id));
   });
 
-  it("an empty expression is no filter", () => {
-    expect(runIds("").sort()).toEqual(active.map((r) => r.id).sort());
+  it("an empty expression is no filter", async () => {
+    expect((await runIds("")).sort()).toEqual(active.map((r) => r.id).sort());
   });
 
-  it("the total of a page: from run_counts without filters, counted with any (an empty --label too)", () => {
-    expect(queryRuns(db, filter(""), undefined, 2).total).toBe(active.length);
-    expect(queryRuns(db, { ...filter(""), containers: ["trash"] }, undefined, 2).total).toBe(corpus.runs.filter((r) => r.container === "trash").length);
-    expect(queryRuns(db, { ...filter(""), label: "" }, undefined, 2).total).toBe(active.filter((r) => r.label !== null).length);
+  it("the total of a page: from run_counts without filters, counted with any (an empty --label too)", async () => {
+    expect((await queryRuns(new SqliteStore(db), filter(""), undefined, 2)).total).toBe(active.length);
+    expect((await queryRuns(new SqliteStore(db), { ...filter(""), containers: ["trash"] }, undefined, 2)).total).toBe(corpus.runs.filter((r) => r.container === "trash").length);
+    expect((await queryRuns(new SqliteStore(db), { ...filter(""), label: "" }, undefined, 2)).total).toBe(active.filter((r) => r.label !== null).length);
     expect(active.some((r) => r.label === null)).toBe(true);
   });
 });
@@ -242,14 +244,14 @@ describe("--sort by any name", () => {
     return [...withLoss, ...without].map((r) => r.id);
   };
 
-  it("orders by a metric, runs without it last in both directions, ties by id", () => {
+  it("orders by a metric, runs without it last in both directions, ties by id", async () => {
     expect(active.some((r) => num(met(r, "loss")) === undefined)).toBe(true);
-    expect(runIds("", "metrics.loss")).toEqual(byLoss(false));
-    expect(runIds("", "-metrics.loss")).toEqual(byLoss(true));
+    expect(await runIds("", "metrics.loss")).toEqual(byLoss(false));
+    expect(await runIds("", "-metrics.loss")).toEqual(byLoss(true));
   });
 
-  it("orders by a config value: numbers first, then text", () => {
-    const got = runIds("config.lr != 99", "config.lr");
+  it("orders by a config value: numbers first, then text", async () => {
+    const got = await runIds("config.lr != 99", "config.lr");
     const values = got.map((id) => cfg(corpus.runs.find((r) => r.id === id)!, "lr"));
     const firstText = values.findIndex((v) => typeof v === "string");
     expect(firstText).toBeGreaterThan(0);
@@ -258,11 +260,11 @@ describe("--sort by any name", () => {
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
   });
 
-  it("refuses sets, bare unknown names and non-names", () => {
-    expect(() => queryRuns(db, filter(""), "tags", 5)).toThrow(/cannot sort by "tags": it is a set/u);
-    expect(() => queryRuns(db, filter(""), "colour", 5)).toThrow(/cannot sort by "colour"/u);
-    expect(() => queryRuns(db, filter(""), "a b", 5)).toThrow(/not a name/u);
-    expect(queryGroups(db, filter(""), "-members", 5).rows.map((g) => g.id)).toEqual(
+  it("refuses sets, bare unknown names and non-names", async () => {
+    await expect(queryRuns(new SqliteStore(db), filter(""), "tags", 5)).rejects.toThrow(/cannot sort by "tags": it is a set/u);
+    await expect(queryRuns(new SqliteStore(db), filter(""), "colour", 5)).rejects.toThrow(/cannot sort by "colour"/u);
+    await expect(queryRuns(new SqliteStore(db), filter(""), "a b", 5)).rejects.toThrow(/not a name/u);
+    expect((await queryGroups(new SqliteStore(db), filter(""), "-members", 5)).rows.map((g) => g.id)).toEqual(
       [...corpus.groups].sort((a, b) => activeMembers(b).length - activeMembers(a).length || (a.id < b.id ? 1 : -1)).map((g) => g.id),
     );
   });
@@ -297,27 +299,27 @@ describe("user text never becomes SQL", () => {
   ];
   const refused = [`label =~ "') OR 1=1 --"`, `x'y; DROP TABLE runs == 1`, `label == 'a'; DROP TABLE runs; --'`, `label == 1; DELETE FROM runs`];
 
-  it.each(attempts)("%s returns no rows and changes nothing", (expression) => {
+  it.each(attempts)("%s returns no rows and changes nothing", async (expression) => {
     const before = checksum(db);
-    expect(runIds(expression)).toEqual([]);
+    expect(await runIds(expression)).toEqual([]);
     expect(checksum(db)).toBe(before);
   });
 
-  it.each(refused)("%s is a syntax error and changes nothing", (expression) => {
+  it.each(refused)("%s is a syntax error and changes nothing", async (expression) => {
     const before = checksum(db);
-    expect(() => runIds(expression)).toThrow(WhereSyntaxError);
+    await expect(runIds(expression)).rejects.toThrow(WhereSyntaxError);
     expect(checksum(db)).toBe(before);
   });
 
-  it("a key or a value with quotes is a bound parameter, not SQL", () => {
+  it("a key or a value with quotes is a bound parameter, not SQL", async () => {
     const c = whereClause(`config."a'b" == "c'd" and attrs.x;y != 'e"f'`, "run");
     expect(c.params).toEqual(expect.arrayContaining(["config", "a'b", "c'd", "x;y", 'e"f']));
     expect(c.sql).not.toMatch(/a'b|c'd|x;y|e"f/u);
   });
 
-  it("names with quotes and semicolons also sort without effect", () => {
+  it("names with quotes and semicolons also sort without effect", async () => {
     const before = checksum(db);
-    expect(runIds("", `config."x'); DROP TABLE runs; --"`)).toHaveLength(active.length);
+    expect(await runIds("", `config."x'); DROP TABLE runs; --"`)).toHaveLength(active.length);
     expect(checksum(db)).toBe(before);
   });
 });
@@ -351,10 +353,10 @@ describe("syntax errors point at the bad spot", () => {
     ["status == completed and (metrics.loss <)", 39, /expected a value, found "\)"/u],
   ];
 
-  it.each(errors)("%s: column %i", (expression, column, reason) => {
+  it.each(errors)("%s: column %i", async (expression, column, reason) => {
     let error: unknown;
     try {
-      runIds(expression);
+      await runIds(expression);
     } catch (err) {
       error = err;
     }
@@ -369,8 +371,8 @@ describe("syntax errors point at the bad spot", () => {
     expect(caret).toBe(`${" ".repeat(column)}^ ${e.reason}`);
   });
 
-  it("groups have no config or metrics", () => {
-    expect(() => groupIds("config.lr > 1")).toThrow(/groups have no config/u);
-    expect(() => groupIds("metrics.loss > 1")).toThrow(/groups have no metrics/u);
+  it("groups have no config or metrics", async () => {
+    await expect(groupIds("config.lr > 1")).rejects.toThrow(/groups have no config/u);
+    await expect(groupIds("metrics.loss > 1")).rejects.toThrow(/groups have no metrics/u);
   });
 });

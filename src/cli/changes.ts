@@ -5,7 +5,7 @@
  * reflects the change when the command returns (docs/writing.md).
  */
 import { join } from "node:path";
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 import { groupDirName, type GroupRow } from "../query/groups.js";
 import type { RunRow } from "../query/runs.js";
 import { selectRows, type Listing, type Numbered } from "../query/select.js";
@@ -21,24 +21,24 @@ import type { Io } from "./spec.js";
 
 export type Target = { readonly kind: "run"; readonly n: number; readonly row: RunRow } | { readonly kind: "group"; readonly n: number; readonly row: GroupRow };
 
-function numbered<R extends RunRow | GroupRow>(listing: Listing<R>, specs: readonly string[]): Numbered<R>[] {
+async function numbered<R extends RunRow | GroupRow>(listing: Listing<R>, specs: readonly string[]): Promise<Numbered<R>[]> {
   if (specs.length > 0) return selectRows(listing, specs);
-  return listing.slice(0, null).map((row, i) => ({ n: i + 1, row }));
+  return (await listing.slice(0, null)).map((row, i) => ({ n: i + 1, row }));
 }
 
 /**
  * The rows SPECs select from the listing the options describe — or, without SPECs, every row of
  * it when `--all` or a filter is given. Selecting nothing is an error naming what was asked.
  */
-export function selectTargets(db: Db, req: ListingRequest, specs: readonly string[], all: boolean): Target[] {
-  const l: AnyListing = openListing(db, req, undefined);
+export async function selectTargets(store: Store, req: ListingRequest, specs: readonly string[], all: boolean): Promise<Target[]> {
+  const l: AnyListing = await openListing(store, req, undefined);
   if (specs.length === 0 && !all && !filtered(req.args)) {
     throw new UsageError(`name the ${l.kind}s to change (a number, a slice like 2:4, an id or name prefix), or give --all`);
   }
   const targets: Target[] =
     l.kind === "run"
-      ? numbered(l.listing, specs).map(({ n, row }) => ({ kind: "run", n, row }))
-      : numbered(l.listing, specs).map(({ n, row }) => ({ kind: "group", n, row }));
+      ? (await numbered(l.listing, specs)).map(({ n, row }) => ({ kind: "run", n, row }))
+      : (await numbered(l.listing, specs)).map(({ n, row }) => ({ kind: "group", n, row }));
   if (targets.length === 0) {
     throw new CliError(
       specs.length > 0 ? `no ${l.kind}s match ${specs.join(" ")}; nothing was written` : `no ${l.kind}s match these filters; nothing was written`,
@@ -48,10 +48,10 @@ export function selectTargets(db: Db, req: ListingRequest, specs: readonly strin
 }
 
 /** Where a target's attributes are logged: a run's `.user` dir or a group's own dir. */
-export function logTargetOf(db: Db, runsDir: string, t: Target): LogTarget {
+export async function logTargetOf(store: Store, runsDir: string, t: Target): Promise<LogTarget> {
   if (t.kind === "run") return runLogTarget(runsDir, t.row.id);
-  const dir = groupDirName(db, t.row.id);
-  if (dir === undefined) throw new CliError(`group ${t.row.id} is not in the index; run \`catalog index\``);
+  const dir = await groupDirName(store, t.row.id);
+  if (dir === undefined) throw new CliError(`group ${t.row.id} has no dir in ${runsDir}; write to it on the machine that holds it`);
   return groupLogTarget(runsDir, dir);
 }
 

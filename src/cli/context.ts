@@ -4,6 +4,8 @@ import { checkRunsDir } from "../index/binding.js";
 import { openDb, type Db } from "../index/db.js";
 import { schemaIsCurrent } from "../index/schema.js";
 import { locateDb, locateRunsDir } from "../locate.js";
+import { SqliteStore } from "../store/sqlite-store.js";
+import type { Store } from "../store/store.js";
 import { CliError, explainDbError } from "./errors.js";
 
 export interface LocationArgs {
@@ -64,6 +66,11 @@ export function openForRead(ctx: Context): Db {
     throw new CliError(`no index at ${ctx.dbPath}; run \`catalog index\` first`);
   }
   return openChecked(ctx, true);
+}
+
+/** The same, as the Store the query layer reads through. */
+export async function openStore(ctx: Context): Promise<Store> {
+  return new SqliteStore(openForRead(ctx));
 }
 
 function openChecked(ctx: Context, currentSchema: boolean): Db {

@@ -3,10 +3,10 @@
  * listing options, and picking rows from it with Gage's selection specs. `query`, `show` and the
  * commands that act on runs all go through here, so a number means the same row everywhere.
  */
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 import { findArchive } from "../query/archives.js";
 import type { QueryFilter, Status } from "../query/filters.js";
-import { groupListing, type GroupRow } from "../query/groups.js";
+import { allGroups, groupListing, type GroupRow } from "../query/groups.js";
 import { runListing, type RunRow } from "../query/runs.js";
 import { selectRows, type Listing, type Numbered } from "../query/select.js";
 import { parseTimeSpan } from "../query/time.js";
@@ -56,25 +56,25 @@ export type AnyListing = { readonly kind: "run"; readonly listing: Listing<RunRo
  * The listing the options describe, sorted by `sort` (`[-]NAME`); `pageSize` is how many rows the
  * caller reads first (it guides how a `--where` is planned).
  */
-export function openListing(db: Db, req: ListingRequest, sort: string | undefined, pageSize = 20): AnyListing {
+export async function openListing(store: Store, req: ListingRequest, sort: string | undefined, pageSize = 20): Promise<AnyListing> {
   const a = req.args;
   const base = { tags: a.tag, label: a.label, statuses: a.status as Status[], op: a.op, since: req.since, until: req.until, where: a.where };
-  if (a.groups) return { kind: "group", listing: groupListing(db, { ...base, containers: [] }, sort) };
-  const archive = a.archive === undefined ? undefined : findArchive(db, a.archive);
+  if (a.groups) return { kind: "group", listing: groupListing(store, { ...base, containers: [] }, sort) };
+  const archive = a.archive === undefined ? undefined : await findArchive(store, a.archive);
   if (a.archive !== undefined && archive === undefined) {
     throw new CliError(`no archive named ${JSON.stringify(a.archive)}; Gage's \`gage archive --list\` shows them`);
   }
   const filter: QueryFilter = {
     ...base,
     containers: a.deleted ? ["trash", "legacy-deleted"] : archive ? [archive.id] : ["active"],
-    inGroup: a.inGroup === undefined ? undefined : selectOne(groupListing(db, { tags: [], statuses: [], containers: [] }, undefined), a.inGroup, "group").row.id,
+    inGroup: a.inGroup === undefined ? undefined : (await selectOne(allGroups(store), a.inGroup, "group")).row.id,
   };
-  return { kind: "run", listing: runListing(db, filter, sort, pageSize) };
+  return { kind: "run", listing: await runListing(store, filter, sort, pageSize) };
 }
 
 /** The one row a spec picks; none or several is an error naming the candidates. */
-export function selectOne<R extends RunRow | GroupRow>(listing: Listing<R>, spec: string, what: "run" | "group"): Numbered<R> {
-  const rows = selectRows(listing, [spec]);
+export async function selectOne<R extends RunRow | GroupRow>(listing: Listing<R>, spec: string, what: "run" | "group"): Promise<Numbered<R>> {
+  const rows = await selectRows(listing, [spec]);
   if (rows.length === 1) return rows[0]!;
   if (rows.length === 0) throw new CliError(`no ${what} matches ${JSON.stringify(spec)}; \`catalog query${what === "group" ? " -g" : ""}\` lists them with their numbers`);
   throw ambiguous(spec, what, rows);

@@ -1,9 +1,9 @@
-import type { Db } from "../index/db.js";
 import type { IndexStats } from "../index/indexer.js";
 import { withWriter } from "../index/writer.js";
 import { LockBusyError } from "../index/writer-lock.js";
 import { daemonServing } from "../daemon/state.js";
-import { mayCreateDbDir, openForRead, requireRunsDir, type Context } from "./context.js";
+import type { Store } from "../store/store.js";
+import { mayCreateDbDir, openStore, requireRunsDir, type Context } from "./context.js";
 import { explainDbError } from "./errors.js";
 import { ProgressBar } from "./print/progress.js";
 
@@ -21,7 +21,7 @@ function slowRefreshMs(): number {
  * daemon keeps this index fresh, an incremental index runs first; if another indexer holds the
  * database right now, the query answers from it as it is.
  */
-export async function openFresh(ctx: Context, refresh: boolean, hint?: (s: string) => void): Promise<Db> {
+export async function openFresh(ctx: Context, refresh: boolean, hint?: (s: string) => void): Promise<Store> {
   if (refresh && !daemonServing(ctx.dbPath, ctx.runsDir)) {
     requireRunsDir(ctx);
     const t0 = Date.now();
@@ -34,7 +34,7 @@ export async function openFresh(ctx: Context, refresh: boolean, hint?: (s: strin
       hint(`catalog: indexing first took ${((Date.now() - t0) / 1000).toFixed(1)} s; \`catalog daemon start\` keeps the index fresh so queries answer at once\n`);
     }
   }
-  return openForRead(ctx);
+  return openStore(ctx);
 }
 
 /** Reader threads for large passes: one, beside the main thread's SQL writes (2-core machines). */

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
 import type { Db } from "./db.js";
 import { refreshGroupStates } from "./group-state.js";
@@ -16,6 +17,8 @@ export interface IndexProgress {
 
 export interface IndexOptions {
   readonly runsDir: string;
+  /** the machine the runs dir is on, as rows record it (default: this machine's name) */
+  readonly host?: string;
   /**
    * Reader threads for large passes (0: read on this thread). The CLI uses two: reading and
    * parsing overlap with the SQL writes.
@@ -126,6 +129,7 @@ async function applyUnits(
     recheckLiveLocks(db);
     refreshGroupStates(db, writer.changedGroups, writer.changedRuns);
     st.putMeta.run("runs_dir", runsDir);
+    st.putMeta.run("host", options.host ?? hostname());
     st.putMeta.run("indexed_at", new Date().toISOString());
     db.exec("COMMIT");
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 
 export interface ArchiveRow {
   readonly id: string;
@@ -6,18 +6,17 @@ export interface ArchiveRow {
 }
 
 /** An archive by id or name; names may repeat after a sync, then the first by id wins. */
-export function findArchive(db: Db, spec: string): ArchiveRow | undefined {
-  return db
-    .prepare<{ spec: string }, ArchiveRow>(
-      "SELECT id, name FROM archives WHERE NOT deleted AND (id = @spec OR name = @spec) ORDER BY id = @spec DESC, id LIMIT 1",
-    )
-    .get({ spec });
+export function findArchive(store: Store, spec: string): Promise<ArchiveRow | undefined> {
+  return store.get<ArchiveRow>({
+    sql: `SELECT id, min(name) AS name FROM archives WHERE deleted = 0 AND (id = ? OR name = ?)
+           GROUP BY id ORDER BY max(CASE WHEN id = ? THEN 1 ELSE 0 END) DESC, id LIMIT 1`,
+    params: [spec, spec, spec],
+  });
 }
 
 /** Names of the archives with these ids (deleted ones included: a run can still point at one). */
-export function archiveNames(db: Db, ids: readonly string[]): Map<string, string> {
-  const rows = db
-    .prepare<[string], { id: string; name: string | null }>("SELECT id, name FROM archives WHERE id IN (SELECT value FROM json_each(?))")
-    .all(JSON.stringify(ids));
+export async function archiveNames(store: Store, ids: readonly string[]): Promise<Map<string, string>> {
+  const among = store.dialect.inList({ sql: "id", params: [] }, ids);
+  const rows = await store.all<{ id: string; name: string | null }>({ sql: `SELECT id, name FROM archives WHERE ${among.sql}`, params: among.params });
   return new Map(rows.filter((r) => r.name !== null).map((r) => [r.id, r.name!]));
 }

@@ -4,10 +4,11 @@
  * Names are those of `--where` (docs/filters.md); a bare name shows the first of config, metrics,
  * attributes and attrs with a value, as `--where` reads it.
  *
- * The SQL here (json_array, json_group_array, the run_value_rows view) is SQLite's; a Postgres
- * backend would use jsonb_build_array and json_agg over the same views.
+ * The JSON arrays are the dialect's (json_array / jsonb_build_array); the views are the same on
+ * both backends.
  */
-import type { Db } from "../index/db.js";
+import type { Dialect } from "../store/dialect.js";
+import type { Store } from "../store/store.js";
 import { UsageError, type Clause } from "./filters.js";
 import { WhereSyntaxError } from "./where/errors.js";
 import { tokenize } from "./where/lexer.js";
@@ -95,11 +96,11 @@ function attrCell(v: unknown): Cell {
   return value !== null && typeof value === "object" ? (v as string) : (value as Cell);
 }
 
-function reader(name: string, target: Target): Reader {
+function reader(d: Dialect, name: string, target: Target): Reader {
   const f = field(name, target);
   const id = raw(`${VIEWS[target]}.id`);
   const value = (section: Section, key: string) =>
-    sql`(SELECT json_array(wv.type, wv.num, wv.text) FROM run_value_rows wv WHERE wv.run_id = ${id} AND wv.section = ${bind(section)} AND wv.key = ${bind(key)})`;
+    sql`(SELECT ${d.jsonArray([raw("wv.type"), raw("wv.num"), raw("wv.text")])} FROM run_value_rows wv WHERE wv.run_id = ${id} AND wv.section = ${bind(section)} AND wv.key = ${bind(key)})`;
   const attr = (key: string) => sql`(SELECT wa.value_json FROM current_attrs wa WHERE wa.owner_kind = ${bind(target)} AND wa.owner_id = ${id} AND wa.key = ${bind(key)})`;
   switch (f.kind) {
     case "column":
@@ -118,43 +119,45 @@ function reader(name: string, target: Target): Reader {
         cell: (v) => [valueCell(v[0]), valueCell(v[1]), valueCell(v[2]), attrCell(v[3])].find((c) => c !== null) ?? null,
       };
     case "set":
-      return { column: { name, kind: "list" }, sql: [setSql(f.set, id, target)], cell: (v) => (v[0] === null ? [] : (JSON.parse(v[0] as string) as string[])) };
+      return { column: { name, kind: "list" }, sql: [setSql(d, f.set, id, target)], cell: (v) => (v[0] === null ? [] : (JSON.parse(v[0] as string) as string[])) };
   }
 }
 
-function setSql(set: "tags" | "groups" | "ops", id: Clause, target: Target): Clause {
+function setSql(d: Dialect, set: "tags" | "groups" | "ops", id: Clause, target: Target): Clause {
   switch (set) {
     case "tags":
-      return sql`(SELECT json_group_array(tag) FROM (SELECT substr(wt.key, 5) AS tag FROM current_attrs wt
-                   WHERE wt.owner_kind = ${bind(target)} AND wt.owner_id = ${id} AND wt.key >= 'tag:' AND wt.key < 'tag;' ORDER BY 1))`;
+      return sql`(SELECT ${d.jsonAgg(raw("tag"))} FROM (SELECT substr(wt.key, 5) AS tag FROM current_attrs wt
+                   WHERE wt.owner_kind = ${bind(target)} AND wt.owner_id = ${id} AND wt.key >= 'tag:' AND wt.key < 'tag;' ORDER BY 1) ts)`;
     case "groups":
-      return sql`(SELECT json_group_array(owner_id) FROM (SELECT wg.owner_id FROM current_attrs wg
-                   WHERE wg.owner_kind = 'group' AND wg.key = 'run:' || ${id} ORDER BY 1))`;
+      return sql`(SELECT ${d.jsonAgg(raw("owner_id"))} FROM (SELECT wg.owner_id FROM current_attrs wg
+                   WHERE wg.owner_kind = 'group' AND wg.key = 'run:' || ${id} ORDER BY 1) gs)`;
     case "ops":
-      return sql`(SELECT json_group_array(op) FROM (SELECT DISTINCT wr.op_name AS op FROM group_members wm JOIN runs wr ON wr.id = wm.run_id
-                   WHERE wm.group_id = ${id} AND wm.state = 'active' ORDER BY 1))`;
+      return sql`(SELECT ${d.jsonAgg(raw("op"))} FROM (SELECT DISTINCT wr.op_name AS op FROM group_members wm JOIN runs wr ON wr.id = wm.run_id
+                   WHERE wm.group_id = ${id} AND wm.state = 'active' ORDER BY 1) os)`;
   }
 }
 
 /** Batches of ids per query keep each JSON-array parameter modest (as export.ts does). */
 const BATCH = 5000;
 
-function table(db: Db, target: Target, ids: readonly string[], names: readonly string[]): ColumnTable {
-  const readers = names.map((n) => reader(n, target));
+async function table(store: Store, target: Target, ids: readonly string[], names: readonly string[]): Promise<ColumnTable> {
+  const readers = names.map((n) => reader(store.dialect, n, target));
   const view = raw(VIEWS[target]);
-  const select = join([sql`${view}.id`, ...readers.flatMap((r) => r.sql)], ", ");
+  const exprs = readers.flatMap((r) => r.sql);
+  // each value under an alias of its own: c0, c1, …
+  const select = join([sql`${view}.id AS id`, ...exprs.map((e, i) => sql`${e} AS ${raw(`c${i}`)}`)], ", ");
   const rows: { id: string; cells: Cell[] }[] = [];
   for (let i = 0; i < ids.length; i += BATCH) {
     const batch = ids.slice(i, i + BATCH);
-    const q = sql`SELECT ${select} FROM ${view} WHERE ${view}.id IN (SELECT value FROM json_each(${bind(JSON.stringify(batch))}))`;
-    const found = new Map((db.prepare(q.sql).raw().all(...q.params) as unknown[][]).map((row) => [row[0] as string, row]));
+    const among = store.dialect.inList(sql`${view}.id`, batch);
+    const q = sql`SELECT ${select} FROM ${view} WHERE ${among}`;
+    const found = new Map((await store.all<Record<string, unknown>>(q)).map((row) => [row["id"] as string, row]));
     for (const id of batch) {
-      const values = found.get(id);
-      if (!values) continue;
-      let at = 1;
+      const row = found.get(id);
+      if (!row) continue;
+      let at = 0;
       const cells = readers.map((r) => {
-        const mine = values.slice(at, at + r.sql.length);
-        at += r.sql.length;
+        const mine = r.sql.map(() => row[`c${at++}`]);
         return r.cell(mine);
       });
       rows.push({ id, cells });
@@ -164,14 +167,15 @@ function table(db: Db, target: Target, ids: readonly string[], names: readonly s
 }
 
 /** The named columns for these runs (`auto` expanded for them), rows in the order of `runIds`. */
-export function runColumns(db: Db, runIds: readonly string[], names: readonly string[]): ColumnTable {
-  const expanded = names.flatMap((n) => (n === AUTO ? autoColumns(db, runIds) : [n]));
-  return table(db, "run", runIds, expanded);
+export async function runColumns(store: Store, runIds: readonly string[], names: readonly string[]): Promise<ColumnTable> {
+  const expanded: string[] = [];
+  for (const n of names) expanded.push(...(n === AUTO ? await autoColumns(store, runIds) : [n]));
+  return table(store, "run", runIds, expanded);
 }
 
-export function groupColumns(db: Db, groupIds: readonly string[], names: readonly string[]): ColumnTable {
+export async function groupColumns(store: Store, groupIds: readonly string[], names: readonly string[]): Promise<ColumnTable> {
   if (names.includes(AUTO)) throw new UsageError("auto columns are for runs");
-  return table(db, "group", groupIds, names);
+  return table(store, "group", groupIds, names);
 }
 
 /**
@@ -179,19 +183,19 @@ export function groupColumns(db: Db, groupIds: readonly string[], names: readonl
  * differ between these runs (a key some runs lack, or hold as null, differs too), then every
  * metric key any of them has; each group sorted by key.
  */
-export function autoColumns(db: Db, runIds: readonly string[]): string[] {
-  const ids = JSON.stringify(runIds);
-  const n = db.prepare("SELECT count(*) FROM runs WHERE id IN (SELECT value FROM json_each(?))").pluck().get(ids) as number;
-  const config = db
-    .prepare(
-      `SELECT key FROM run_values WHERE run_id IN (SELECT value FROM json_each(?)) AND section = 'config'
-        GROUP BY key HAVING count(*) < ? OR count(DISTINCT num) + count(DISTINCT text) > 1 ORDER BY key`,
-    )
-    .pluck()
-    .all(ids, n) as string[];
-  const metrics = db
-    .prepare("SELECT DISTINCT key FROM run_values WHERE run_id IN (SELECT value FROM json_each(?)) AND section = 'metrics' ORDER BY key")
-    .pluck()
-    .all(ids) as string[];
-  return [...config.map((k) => sectionName("config", k)), ...metrics.map((k) => sectionName("metrics", k))];
+export async function autoColumns(store: Store, runIds: readonly string[]): Promise<string[]> {
+  const among = (column: string) => store.dialect.inList({ sql: column, params: [] }, runIds);
+  const runs = among("id");
+  const n = Number((await store.get<{ n: number }>({ sql: `SELECT count(*) AS n FROM run_list WHERE ${runs.sql}`, params: runs.params }))!.n);
+  const inRuns = among("run_id");
+  const config = await store.all<{ key: string }>({
+    sql: `SELECT key FROM run_values WHERE ${inRuns.sql} AND section = 'config'
+           GROUP BY key HAVING count(*) < ? OR count(DISTINCT num) + count(DISTINCT text) > 1 ORDER BY key`,
+    params: [...inRuns.params, n],
+  });
+  const metrics = await store.all<{ key: string }>({
+    sql: `SELECT DISTINCT key FROM run_values WHERE ${inRuns.sql} AND section = 'metrics' ORDER BY key`,
+    params: inRuns.params,
+  });
+  return [...config.map((r) => sectionName("config", r.key)), ...metrics.map((r) => sectionName("metrics", r.key))];
 }

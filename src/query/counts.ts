@@ -1,12 +1,11 @@
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 
 /**
- * How many runs the given containers hold, from run_counts (kept by triggers, migration 006):
- * the unfiltered listing's total in one indexed read at any size.
+ * How many runs the given containers hold, from run_counts (on SQLite kept by triggers): the
+ * unfiltered listing's total in one indexed read at any size.
  */
-export function containerCount(db: Db, containers: readonly string[]): number {
-  const row = db
-    .prepare("SELECT coalesce(sum(n), 0) AS n FROM run_counts WHERE container IN (SELECT value FROM json_each(?))")
-    .get(JSON.stringify(containers)) as { n: number };
-  return row.n;
+export async function containerCount(store: Store, containers: readonly string[]): Promise<number> {
+  const where = store.dialect.inList({ sql: "container", params: [] }, containers);
+  const row = await store.get<{ n: number | string }>({ sql: `SELECT coalesce(sum(n), 0) AS n FROM run_counts WHERE ${where.sql}`, params: where.params });
+  return Number(row?.n ?? 0);
 }

@@ -1,4 +1,4 @@
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 
 /** What JSON output and `show` add to a listing row, fetched for many owners at once. */
 export interface CommentRow {
@@ -9,39 +9,40 @@ export interface CommentRow {
   readonly msg: string;
 }
 
-const ids = (list: readonly string[]) => JSON.stringify(list);
+const owners = (store: Store, column: string, ids: readonly string[]) => store.dialect.inList({ sql: column, params: [] }, ids);
 
-export function tagsOf(db: Db, ownerKind: "run" | "group", owners: readonly string[]): Map<string, string[]> {
-  const rows = db
-    .prepare(
-      `SELECT owner_id, tag FROM tags WHERE owner_kind = ? AND owner_id IN (SELECT value FROM json_each(?))
-        ORDER BY owner_id, tag`,
-    )
-    .all(ownerKind, ids(owners)) as { owner_id: string; tag: string }[];
+export async function tagsOf(store: Store, ownerKind: "run" | "group", ids: readonly string[]): Promise<Map<string, string[]>> {
+  const among = owners(store, "owner_id", ids);
+  const rows = await store.all<{ owner_id: string; tag: string }>({
+    sql: `SELECT owner_id, tag FROM tags WHERE owner_kind = ? AND ${among.sql} ORDER BY owner_id, tag`,
+    params: [ownerKind, ...among.params],
+  });
   return groupBy(rows, (r) => r.owner_id, (r) => r.tag);
 }
 
 /** Comments ordered by timestamp, as Gage's `get_comments` returns them. */
-export function commentsOf(db: Db, ownerKind: "run" | "group", owners: readonly string[]): Map<string, CommentRow[]> {
-  const rows = db
-    .prepare(
-      `SELECT owner_id, comment_id, author, timestamp_ms, msg FROM comments
-        WHERE owner_kind = ? AND owner_id IN (SELECT value FROM json_each(?))
-        ORDER BY owner_id, timestamp_ms IS NULL, timestamp_ms, comment_id, author`,
-    )
-    .all(ownerKind, ids(owners)) as CommentRow[];
-  return groupBy(rows, (r) => r.owner_id, (r) => r);
+export async function commentsOf(store: Store, ownerKind: "run" | "group", ids: readonly string[]): Promise<Map<string, CommentRow[]>> {
+  const among = owners(store, "owner_id", ids);
+  const rows = await store.all<CommentRow>({
+    sql: `SELECT owner_id, comment_id, author, timestamp_ms, msg FROM comments
+           WHERE owner_kind = ? AND ${among.sql}
+           ORDER BY owner_id, timestamp_ms IS NULL, timestamp_ms, comment_id, author`,
+    params: [ownerKind, ...among.params],
+  });
+  return groupBy(
+    rows.map((r) => ({ ...r, timestamp_ms: r.timestamp_ms === null ? null : Number(r.timestamp_ms) })),
+    (r) => r.owner_id,
+    (r) => r,
+  );
 }
 
-/** Groups that list each run as a member (any state). */
-export function groupsOf(db: Db, runIds: readonly string[]): Map<string, string[]> {
-  const rows = db
-    .prepare(
-      `SELECT substr(key, 5) AS run_id, owner_id AS group_id FROM current_attrs
-        WHERE owner_kind = 'group' AND key IN (SELECT 'run:' || value FROM json_each(?))
-        ORDER BY run_id, group_id`,
-    )
-    .all(ids(runIds)) as { run_id: string; group_id: string }[];
+/** Groups that list each run as a member (any state), through current_attrs' key index. */
+export async function groupsOf(store: Store, runIds: readonly string[]): Promise<Map<string, string[]>> {
+  const keys = store.dialect.inList({ sql: "key", params: [] }, runIds.map((id) => `run:${id}`));
+  const rows = await store.all<{ run_id: string; group_id: string }>({
+    sql: `SELECT substr(key, 5) AS run_id, owner_id AS group_id FROM current_attrs WHERE owner_kind = 'group' AND ${keys.sql} ORDER BY run_id, group_id`,
+    params: keys.params,
+  });
   return groupBy(rows, (r) => r.run_id, (r) => r.group_id);
 }
 
@@ -51,13 +52,23 @@ export interface RunData {
   readonly attributes_json: string;
 }
 
-export function runData(db: Db, runIds: readonly string[]): Map<string, RunData> {
-  const rows = db
-    .prepare(
-      `SELECT id, config_json, metrics_json, attributes_json FROM runs WHERE id IN (SELECT value FROM json_each(?))`,
-    )
-    .all(ids(runIds)) as (RunData & { id: string })[];
+export async function runData(store: Store, runIds: readonly string[]): Promise<Map<string, RunData>> {
+  const among = owners(store, "id", runIds);
+  const rows = await store.all<RunData & { id: string }>({
+    sql: `SELECT id, config_json, metrics_json, attributes_json FROM run_data WHERE ${among.sql}`,
+    params: among.params,
+  });
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** Every copy of these runs, host and runs dir, the copy shown first (one on SQLite). */
+export async function copiesOf(store: Store, runIds: readonly string[]): Promise<Map<string, { host: string | null; runs_dir: string | null }[]>> {
+  const among = owners(store, "id", runIds);
+  const rows = await store.all<{ id: string; host: string | null; runs_dir: string | null }>({
+    sql: `SELECT id, host, runs_dir FROM run_copies WHERE ${among.sql} ORDER BY id, shown DESC, host, runs_dir`,
+    params: among.params,
+  });
+  return groupBy(rows, (r) => r.id, (r) => ({ host: r.host, runs_dir: r.runs_dir }));
 }
 
 function groupBy<R, V>(rows: readonly R[], key: (r: R) => string, value: (r: R) => V): Map<string, V[]> {

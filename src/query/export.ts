@@ -1,4 +1,4 @@
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 import { commentsOf, groupsOf, runData, tagsOf, type CommentRow } from "./details.js";
 import { groupMembers, type GroupRow } from "./groups.js";
 import type { RunRow } from "./runs.js";
@@ -32,6 +32,13 @@ export interface RunJson {
   attributes: Record<string, unknown>;
   comments: CommentJson[];
   groups: string[];
+  /** where the run was indexed from (docs/team.md) */
+  source: SourceJson;
+}
+
+export interface SourceJson {
+  host: string | null;
+  runs_dir: string | null;
 }
 
 export interface GroupJson {
@@ -47,6 +54,7 @@ export interface GroupJson {
   inactive_members: string[];
   missing_members: string[];
   comments: CommentJson[];
+  source: SourceJson;
 }
 
 export interface ExportOptions {
@@ -68,15 +76,12 @@ const commentJson = (c: CommentRow): CommentJson => ({
 /** Batches of ids per details query keep each JSON-array parameter modest. */
 const BATCH = 5000;
 
-export function runsToJson(db: Db, rows: readonly RunRow[], o: ExportOptions = {}): RunJson[] {
+export async function runsToJson(store: Store, rows: readonly RunRow[], o: ExportOptions = {}): Promise<RunJson[]> {
   const out: RunJson[] = [];
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
     const ids = batch.map((r) => r.id);
-    const tags = tagsOf(db, "run", ids);
-    const comments = commentsOf(db, "run", ids);
-    const groups = groupsOf(db, ids);
-    const data = runData(db, ids);
+    const [tags, comments, groups, data] = await Promise.all([tagsOf(store, "run", ids), commentsOf(store, "run", ids), groupsOf(store, ids), runData(store, ids)]);
     for (const r of batch) {
       const d = data.get(r.id);
       out.push({
@@ -99,21 +104,21 @@ export function runsToJson(db: Db, rows: readonly RunRow[], o: ExportOptions = {
         attributes: d ? (JSON.parse(d.attributes_json) as Record<string, unknown>) : {},
         comments: (comments.get(r.id) ?? []).map(commentJson),
         groups: groups.get(r.id) ?? [],
+        source: { host: r.source_host, runs_dir: r.source_runs_dir },
       });
     }
   }
   return out;
 }
 
-export function groupsToJson(db: Db, rows: readonly GroupRow[]): GroupJson[] {
+export async function groupsToJson(store: Store, rows: readonly GroupRow[]): Promise<GroupJson[]> {
   const out: GroupJson[] = [];
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH);
     const ids = batch.map((r) => r.id);
-    const tags = tagsOf(db, "group", ids);
-    const comments = commentsOf(db, "group", ids);
+    const [tags, comments, memberRows] = await Promise.all([tagsOf(store, "group", ids), commentsOf(store, "group", ids), groupMembers(store, ids)]);
     const members = new Map<string, { active: string[]; inactive: string[]; missing: string[] }>();
-    for (const m of groupMembers(db, ids)) {
+    for (const m of memberRows) {
       let g = members.get(m.group_id);
       if (!g) members.set(m.group_id, (g = { active: [], inactive: [], missing: [] }));
       g[m.state].push(m.run_id);
@@ -133,6 +138,7 @@ export function groupsToJson(db: Db, rows: readonly GroupRow[]): GroupJson[] {
         inactive_members: (m?.inactive ?? []).sort(),
         missing_members: (m?.missing ?? []).sort(),
         comments: (comments.get(r.id) ?? []).map(commentJson),
+        source: { host: r.source_host, runs_dir: r.source_runs_dir },
       });
     }
   }

@@ -30,14 +30,12 @@ export function onlyContainers(f: QueryFilter): boolean {
   return Object.entries(f).every(([k, v]) => k === "containers" || v === undefined || (Array.isArray(v) && v.length === 0) || (k === "where" && v === ""));
 }
 
-/** A WHERE clause and its parameters; user input only ever goes into `params`. */
-export interface Clause {
-  readonly sql: string;
-  readonly params: unknown[];
-}
+export type { Clause } from "../store/sql.js";
+import type { Dialect } from "../store/dialect.js";
+import type { Clause } from "../store/sql.js";
 
 export function and(parts: readonly Clause[]): Clause {
-  if (parts.length === 0) return { sql: "1", params: [] };
+  if (parts.length === 0) return { sql: "1 = 1", params: [] };
   return { sql: parts.map((p) => `(${p.sql})`).join(" AND "), params: parts.flatMap((p) => p.params) };
 }
 
@@ -46,17 +44,17 @@ export function and(parts: readonly Clause[]): Clause {
  * Written as `id IN (…)` so SQLite starts from the tag's rows in the current_attrs key index
  * (a few thousand) rather than testing every run or group.
  */
-export function tagClause(ownerKind: "run" | "group", idColumn: string, tag: string): Clause {
+export function tagClause(d: Dialect, ownerKind: "run" | "group", idColumn: string, tag: string): Clause {
   if (!tag.includes("*")) {
     return {
       sql: `${idColumn} IN (SELECT t.owner_id FROM current_attrs t WHERE t.key = ? AND t.owner_kind = ?)`,
       params: [`tag:${tag}`, ownerKind],
     };
   }
-  const pattern = `tag:${tag.replace(/[[?]/gu, (c) => `[${c}]`)}`;
+  const glob = d.glob({ sql: "t.key", params: [] }, `tag:${tag}`);
   return {
-    sql: `${idColumn} IN (SELECT t.owner_id FROM current_attrs t WHERE t.key >= 'tag:' AND t.key < 'tag;' AND t.key GLOB ? AND t.owner_kind = ?)`,
-    params: [pattern, ownerKind],
+    sql: `${idColumn} IN (SELECT t.owner_id FROM current_attrs t WHERE t.key >= 'tag:' AND t.key < 'tag;' AND ${glob.sql} AND t.owner_kind = ?)`,
+    params: [...glob.params, ownerKind],
   };
 }
 
@@ -65,35 +63,11 @@ export function inClause(column: string, values: readonly unknown[]): Clause {
 }
 
 /**
- * Runs of `run_list` in the given containers, decided without reading each run's row (a wide
- * row: fetching it per match made counts at 100k runs ~10× slower): the moves table's primary
- * key, and the runs_legacy partial index of legacy-deleted ids (read once, it is small). Active
- * runs are those without a move elsewhere, probed per run, so the newest-first page stops after a
- * few probes; other containers are found from their moves. The same rule as run_list.container:
- * legacy-deleted, else the newest move's container, else active.
- */
-export function containerClause(containers: readonly string[]): Clause {
-  const others = containers.filter((c) => c !== "active" && c !== "legacy-deleted");
-  const notLegacy = "run_list.id NOT IN (SELECT id FROM runs WHERE legacy_deleted AND id IS NOT NULL)";
-  const parts: Clause[] = [];
-  if (containers.includes("active")) {
-    const here = inClause("wm.container", ["active", ...others]);
-    parts.push({ sql: `NOT EXISTS (SELECT 1 FROM moves wm WHERE wm.run_id = run_list.id AND NOT (${here.sql})) AND ${notLegacy}`, params: here.params });
-  } else if (others.length > 0) {
-    const moved = inClause("container", others);
-    parts.push({ sql: `run_list.id IN (SELECT run_id FROM moves WHERE ${moved.sql}) AND ${notLegacy}`, params: moved.params });
-  }
-  if (containers.includes("legacy-deleted")) parts.push({ sql: "run_list.id IN (SELECT id FROM runs WHERE legacy_deleted)", params: [] });
-  if (parts.length === 0) return { sql: "0", params: [] };
-  return { sql: parts.map((p) => `(${p.sql})`).join(" OR "), params: parts.flatMap((p) => p.params) };
-}
-
-/**
  * `[-]field` → an ORDER BY over a fixed set of columns; nulls always last (SQLite puts them last
  * in a descending sort by itself), ties by id in the same direction — so the default newest-first
  * listing walks the (timestamp, id) index backwards and stops at the limit.
  */
-export function orderBy(sort: string | undefined, allowed: Readonly<Record<string, string>>, fallback: string): string {
+export function orderBy(sort: string | undefined, allowed: Readonly<Record<string, string>>, fallback: string, d: Dialect): string {
   const spec = sort ?? fallback;
   const desc = spec.startsWith("-");
   const field = desc ? spec.slice(1) : spec;
@@ -101,7 +75,7 @@ export function orderBy(sort: string | undefined, allowed: Readonly<Record<strin
   if (column === undefined) {
     throw new UsageError(`cannot sort by ${JSON.stringify(field)}; use one of: ${Object.keys(allowed).join(", ")}`);
   }
-  return desc ? `${column} DESC, id DESC` : `${column} IS NULL, ${column} ASC, id ASC`;
+  return d.orderColumn(column, desc);
 }
 
 /** A listing's order: its ORDER BY, and the plain column it sorts by, if it is one. */

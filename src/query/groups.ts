@@ -1,4 +1,4 @@
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 import { and, inClause, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
 import type { Page } from "./runs.js";
@@ -12,6 +12,9 @@ export interface GroupRow {
   readonly started: number | null;
   readonly status: string;
   readonly label: string | null;
+  /** where the group's dir was indexed from (docs/team.md) */
+  readonly source_host: string | null;
+  readonly source_runs_dir: string | null;
 }
 
 export const GROUP_SORT_FIELDS: Readonly<Record<string, keyof GroupRow & string>> = {
@@ -28,10 +31,11 @@ export const GROUP_SORT_FIELDS: Readonly<Record<string, keyof GroupRow & string>
  * Group filters read the group's own attrs (tags, label) and its derived columns. `--op` matches
  * the derived operation or the op of any active member, so a pipeline is found by any of its steps.
  */
-function groupWhere(f: QueryFilter): Clause {
+function groupWhere(store: Store, f: QueryFilter): Clause {
+  const d = store.dialect;
   const parts: Clause[] = [];
-  for (const tag of f.tags) parts.push(tagClause("group", "group_list.id", tag));
-  if (f.label !== undefined) parts.push({ sql: "instr(label, ?) > 0", params: [f.label] });
+  for (const tag of f.tags) parts.push(tagClause(d, "group", "group_list.id", tag));
+  if (f.label !== undefined) parts.push(d.contains({ sql: "label", params: [] }, f.label));
   if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
   if (f.op !== undefined) {
     parts.push({
@@ -42,41 +46,45 @@ function groupWhere(f: QueryFilter): Clause {
   }
   if (f.since !== undefined) parts.push({ sql: "started >= ?", params: [f.since] });
   if (f.until !== undefined) parts.push({ sql: "started < ?", params: [f.until] });
-  if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "group"));
+  if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "group", { dialect: d }));
   return and(parts);
 }
 
 /** `--sort` for groups: a field, or any name `--where` knows for groups (docs/filters.md). */
-export function groupOrder(sort: string | undefined): Order<GroupRow> {
+export function groupOrder(store: Store, sort: string | undefined): Order<GroupRow> {
   const column = sortColumn<GroupRow>(sort, GROUP_SORT_FIELDS, "-started");
-  const by = orderClause(sort, GROUP_SORT_FIELDS, "-started", "group");
+  const by = orderClause(sort, GROUP_SORT_FIELDS, "-started", "group", store.dialect);
   return column ? { by, column } : { by };
 }
 
 /** Groups matching the filter in listing order (newest first start unless sorted). */
-export function groupListing(db: Db, f: QueryFilter, sort: string | undefined): Listing<GroupRow> {
-  return viewListing<GroupRow>(db, "group_list", groupWhere(f), groupOrder(sort));
+export function groupListing(store: Store, f: QueryFilter, sort: string | undefined): Listing<GroupRow> {
+  return viewListing<GroupRow>(store, "group_list", groupWhere(store, f), groupOrder(store, sort));
+}
+
+/** Every group, newest first: the listing `--in-group N` and `catalog group add N` number. */
+export function allGroups(store: Store): Listing<GroupRow> {
+  return groupListing(store, { tags: [], statuses: [], containers: [] }, undefined);
 }
 
 /** The first `limit` groups of the listing and how many there are in all. */
-export function queryGroups(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<GroupRow> {
-  const listing = groupListing(db, f, sort);
-  const rows = listing.slice(0, Number.isFinite(limit) ? limit : null);
-  return { rows, total: rows.length < limit ? rows.length : listing.count() };
+export async function queryGroups(store: Store, f: QueryFilter, sort: string | undefined, limit: number): Promise<Page<GroupRow>> {
+  const listing = groupListing(store, f, sort);
+  const rows = await listing.slice(0, Number.isFinite(limit) ? limit : null);
+  return { rows, total: rows.length < limit ? rows.length : await listing.count() };
 }
 
 /** Groups whose id or name starts with `prefix` (an exact id first). */
-export function groupsByPrefix(db: Db, prefix: string): GroupRow[] {
+export function groupsByPrefix(store: Store, prefix: string): Promise<GroupRow[]> {
   const upper = `${prefix}\u{10FFFF}`;
-  return db
-    .prepare<unknown[], GroupRow>(
-      "SELECT * FROM group_list WHERE (id >= ? AND id < ?) OR (name >= ? AND name < ?) ORDER BY id = ? DESC, started DESC, id DESC",
-    )
-    .all(prefix, upper, prefix, upper, prefix);
+  return store.all<GroupRow>({
+    sql: "SELECT * FROM group_list WHERE (id >= ? AND id < ?) OR (name >= ? AND name < ?) ORDER BY (id = ?) DESC, started DESC, id DESC",
+    params: [prefix, upper, prefix, upper, prefix],
+  });
 }
 
-export function getGroup(db: Db, id: string): GroupRow | undefined {
-  return db.prepare<[string], GroupRow>("SELECT * FROM group_list WHERE id = ?").get(id);
+export function getGroup(store: Store, id: string): Promise<GroupRow | undefined> {
+  return store.get<GroupRow>({ sql: "SELECT * FROM group_list WHERE id = ?", params: [id] });
 }
 
 export interface MemberRow {
@@ -86,19 +94,19 @@ export interface MemberRow {
 }
 
 /** Members of the given groups: active ones by started order (never started last, ties by id). */
-export function groupMembers(db: Db, groupIds: readonly string[]): MemberRow[] {
+export async function groupMembers(store: Store, groupIds: readonly string[]): Promise<MemberRow[]> {
   if (groupIds.length === 0) return [];
-  return db
-    .prepare<[string], MemberRow>(
-      `SELECT gm.group_id, gm.run_id, gm.state
-         FROM group_members gm LEFT JOIN runs r ON r.id = gm.run_id
-        WHERE gm.group_id IN (SELECT value FROM json_each(?))
-        ORDER BY gm.group_id, r.started IS NULL, r.started, gm.run_id`,
-    )
-    .all(JSON.stringify(groupIds));
+  const among = store.dialect.inList({ sql: "gm.group_id", params: [] }, groupIds);
+  return store.all<MemberRow>({
+    sql: `SELECT gm.group_id, gm.run_id, gm.state
+            FROM group_members gm LEFT JOIN run_list r ON r.id = gm.run_id
+           WHERE ${among.sql}
+           ORDER BY gm.group_id, r.started IS NULL, r.started, gm.run_id`,
+    params: among.params,
+  });
 }
 
-/** The dir a group was read from (its attr log), by id. */
-export function groupDirName(db: Db, id: string): string | undefined {
-  return db.prepare<[string], { dir_name: string }>("SELECT dir_name FROM groups WHERE id = ?").get(id)?.dir_name;
+/** The dir a group was read from (its attr log), by id; on a team database, this host's copy. */
+export async function groupDirName(store: Store, id: string): Promise<string | undefined> {
+  return (await store.get<{ dir_name: string }>({ sql: "SELECT dir_name FROM group_dirs WHERE id = ? AND (host IS NULL OR host = ?)", params: [id, store.localHost] }))?.dir_name;
 }

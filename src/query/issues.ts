@@ -1,4 +1,4 @@
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 import { groupDirName } from "./groups.js";
 
 export interface IssueRow {
@@ -9,13 +9,10 @@ export interface IssueRow {
 }
 
 /** What could not be read of a run (its meta, attr log, markers) or of a group's dir. */
-export function issuesOf(db: Db, kind: "run" | "group", id: string): IssueRow[] {
+export async function issuesOf(store: Store, kind: "run" | "group", id: string): Promise<IssueRow[]> {
   const units = kind === "run" ? [`run:${id}`, `user:${id}`, `move:${id}`] : [];
-  const groupDir = kind === "group" ? groupDirName(db, id) : undefined;
+  const groupDir = kind === "group" ? await groupDirName(store, id) : undefined;
   if (groupDir !== undefined) units.push(`group:${groupDir}`);
-  return db
-    .prepare<[string], IssueRow>(
-      "SELECT path, message, severity FROM index_errors WHERE unit IN (SELECT value FROM json_each(?)) ORDER BY severity, path",
-    )
-    .all(JSON.stringify(units));
+  const among = store.dialect.inList({ sql: "unit", params: [] }, units);
+  return store.all<IssueRow>({ sql: `SELECT path, message, severity FROM index_errors WHERE ${among.sql} ORDER BY severity, path`, params: among.params });
 }

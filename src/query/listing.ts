@@ -1,4 +1,4 @@
-import type { Db } from "../index/db.js";
+import type { Store } from "../store/store.js";
 import { and, beforeClause, type Clause, type Order } from "./filters.js";
 import type { Listing } from "./select.js";
 
@@ -15,54 +15,54 @@ export interface ViewListingOptions<R> {
   /** the condition to count with, when the page's differs (a --where plan that walks an index) */
   readonly countWhere?: Clause;
   /** the total without counting, when it is known (the unfiltered listing: run_counts) */
-  readonly total?: () => number;
+  readonly total?: () => Promise<number>;
   /** adjusts rows after reading (live-lock checks) */
-  readonly fix?: (rows: R[]) => R[];
+  readonly fix?: (rows: R[]) => Promise<R[]>;
 }
 
 /**
  * A listing over a view (`run_list`, `group_list`), filtered and ordered in SQL, read a slice at a
  * time, so a number, a slice or a prefix costs an indexed lookup rather than the whole list.
  */
-export function viewListing<R extends ListedRow>(db: Db, view: "run_list" | "group_list", where: Clause, order: Order<R>, o: ViewListingOptions<R> = {}): Listing<R> {
-  const fix = o.fix ?? ((rows: R[]) => rows);
+export function viewListing<R extends ListedRow>(store: Store, view: "run_list" | "group_list", where: Clause, order: Order<R>, o: ViewListingOptions<R> = {}): Listing<R> {
+  const fix = o.fix ?? ((rows: R[]) => Promise.resolve(rows));
   const select = (c: Clause, tail: string, tailParams: readonly unknown[]) =>
-    db.prepare<unknown[], R>(`SELECT * FROM ${view} WHERE ${c.sql} ORDER BY ${order.by.sql} ${tail}`).all(...c.params, ...order.by.params, ...tailParams);
+    store.all<R>({ sql: `SELECT * FROM ${view} WHERE ${c.sql} ORDER BY ${order.by.sql} ${tail}`, params: [...c.params, ...order.by.params, ...tailParams] });
   // Counted in a subquery so that SQLite drops the view's label join, which it keeps inside an
   // aggregate: a third of a count's time.
-  const countUpTo = (c: Clause, cap: number) =>
-    db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM (SELECT id FROM ${view} WHERE ${c.sql} LIMIT ?)`).get(...c.params, cap)!.n;
+  const countUpTo = async (c: Clause, cap: number | null) =>
+    (await store.get<{ n: number }>({ sql: `SELECT count(*) AS n FROM (SELECT id FROM ${view} WHERE ${c.sql} LIMIT ?) counted`, params: [...c.params, cap] }))!.n;
+  const noLimit = store.dialect.noLimit;
   return {
-    slice(start, end) {
-      const limit = end === null ? -1 : Math.max(0, end - start);
-      return limit === 0 ? [] : fix(select(where, "LIMIT ? OFFSET ?", [limit, start]));
+    async slice(start, end) {
+      if (end !== null && end - start <= 0) return [];
+      return fix(await select(where, "LIMIT ? OFFSET ?", [end === null ? noLimit : end - start, start]));
     },
-    count(atMost) {
+    async count(atMost) {
       if (o.total) return o.total();
-      return countUpTo(o.countWhere ?? where, atMost === undefined ? -1 : atMost + 1);
+      return countUpTo(o.countWhere ?? where, atMost === undefined ? noLimit : atMost + 1);
     },
-    matching(prefix) {
+    async matching(prefix) {
       // Ranges rather than substr() so the id primary key and the name index answer; every
       // string starting with the prefix sorts between it and prefix + the last code point.
       const upper = `${prefix}\u{10FFFF}`;
       const match: Clause = { sql: "((id >= ? AND id < ?) OR (name >= ? AND name < ?))", params: [prefix, upper, prefix, upper] };
-      return fix(select(and([where, match]), "", []));
+      return fix(await select(and([where, match]), "", []));
     },
-    numbers(rows) {
+    async numbers(rows) {
       const out = new Map<string, number>();
       const column = order.column;
       if (column && rows.length <= COUNT_EACH_UP_TO) {
         const counting = o.countWhere ?? where;
-        for (const r of rows) out.set(r.id, 1 + countUpTo(and([counting, beforeClause(column.name, column.desc, r[column.name], r.id)]), -1));
+        for (const r of rows) out.set(r.id, 1 + (await countUpTo(and([counting, beforeClause(column.name, column.desc, r[column.name], r.id)]), noLimit)));
         return out;
       }
-      const numbered = db
-        .prepare<unknown[], { id: string; n: number }>(
-          `SELECT id, n FROM (SELECT id, row_number() OVER (ORDER BY ${order.by.sql}) AS n FROM ${view} WHERE ${where.sql})
-            WHERE id IN (SELECT value FROM json_each(?))`,
-        )
-        .all(...order.by.params, ...where.params, JSON.stringify(rows.map((r) => r.id)));
-      for (const r of numbered) out.set(r.id, r.n);
+      const ids = store.dialect.inList({ sql: "id", params: [] }, rows.map((r) => r.id));
+      const numbered = await store.all<{ id: string; n: number }>({
+        sql: `SELECT id, n FROM (SELECT id, row_number() OVER (ORDER BY ${order.by.sql}) AS n FROM ${view} WHERE ${where.sql}) numbered WHERE ${ids.sql}`,
+        params: [...order.by.params, ...where.params, ...ids.params],
+      });
+      for (const r of numbered) out.set(r.id, Number(r.n));
       return out;
     },
   };

@@ -1,8 +1,8 @@
-import type { Db } from "../index/db.js";
-import { deadLiveLocks } from "../index/locks.js";
+import type { Store } from "../store/store.js";
 import { containerCount } from "./counts.js";
-import { and, containerClause, inClause, onlyContainers, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
+import { and, inClause, onlyContainers, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
+import { deadLocks } from "./locks.js";
 import type { Listing } from "./select.js";
 import { orderClause, planRunWhere, whereClause, type Plan } from "./where/index.js";
 
@@ -21,6 +21,9 @@ export interface RunRow {
   readonly status: string;
   readonly container: string;
   readonly label: string | null;
+  /** where the copy shown was indexed from (docs/team.md) */
+  readonly source_host: string | null;
+  readonly source_runs_dir: string | null;
 }
 
 export const RUN_SORT_FIELDS: Readonly<Record<string, keyof RunRow & string>> = {
@@ -36,10 +39,11 @@ export const RUN_SORT_FIELDS: Readonly<Record<string, keyof RunRow & string>> = 
   label: "label",
 };
 
-function runWhere(f: QueryFilter, plan: Plan = "index"): Clause {
-  const parts: Clause[] = [containerClause(f.containers)];
-  for (const tag of f.tags) parts.push(tagClause("run", "run_list.id", tag));
-  if (f.label !== undefined) parts.push({ sql: "instr(label, ?) > 0", params: [f.label] });
+function runWhere(store: Store, f: QueryFilter, plan: Plan = "index"): Clause {
+  const d = store.dialect;
+  const parts: Clause[] = [d.containers(f.containers)];
+  for (const tag of f.tags) parts.push(tagClause(d, "run", "run_list.id", tag));
+  if (f.label !== undefined) parts.push(d.contains({ sql: "label", params: [] }, f.label));
   if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
   if (f.op !== undefined) parts.push({ sql: "(op_name = ? OR op_ns || ':' || op_name = ?)", params: [f.op, f.op] });
   if (f.since !== undefined) parts.push({ sql: "timestamp >= ?", params: [f.since] });
@@ -47,14 +51,14 @@ function runWhere(f: QueryFilter, plan: Plan = "index"): Clause {
   if (f.inGroup !== undefined) {
     parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
   }
-  if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "run", { plan }));
+  if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "run", { plan, dialect: d }));
   return and(parts);
 }
 
 /** `--sort` for runs: a field, or any name `--where` knows (docs/filters.md). */
-export function runOrder(sort: string | undefined): Order<RunRow> {
+export function runOrder(store: Store, sort: string | undefined): Order<RunRow> {
   const column = sortColumn<RunRow>(sort, RUN_SORT_FIELDS, "-timestamp");
-  const by = orderClause(sort, RUN_SORT_FIELDS, "-timestamp", "run");
+  const by = orderClause(sort, RUN_SORT_FIELDS, "-timestamp", "run", store.dialect);
   return column ? { by, column } : { by };
 }
 
@@ -65,14 +69,14 @@ export function runOrder(sort: string | undefined): Order<RunRow> {
  * running whose pid has died since the index last saw them are shown `terminated` (a read-only
  * query cannot store that; the indexer will).
  */
-export function runListing(db: Db, f: QueryFilter, sort: string | undefined, pageSize = 20): Listing<RunRow> {
-  const plan = planRunWhere(db, f.where === "" ? undefined : f.where, sort, pageSize);
-  const where = runWhere(f, plan);
-  return viewListing<RunRow>(db, "run_list", where, runOrder(sort), {
+export async function runListing(store: Store, f: QueryFilter, sort: string | undefined, pageSize = 20): Promise<Listing<RunRow>> {
+  const plan = await planRunWhere(store, f.where === "" ? undefined : f.where, sort, pageSize);
+  const where = runWhere(store, f, plan);
+  return viewListing<RunRow>(store, "run_list", where, runOrder(store, sort), {
     // a count reads every match whatever the plan, so it starts from them
-    ...(plan === "index" ? {} : { countWhere: runWhere(f) }),
-    ...(onlyContainers(f) ? { total: () => containerCount(db, f.containers) } : {}),
-    fix: (rows) => fixDeadLocks(db, rows),
+    ...(plan === "index" ? {} : { countWhere: runWhere(store, f) }),
+    ...(onlyContainers(f) ? { total: () => containerCount(store, f.containers) } : {}),
+    fix: (rows) => fixDeadLocks(store, rows),
   });
 }
 
@@ -83,31 +87,30 @@ export interface Page<R> {
 }
 
 /** The first `limit` runs of the listing and how many there are in all. */
-export function queryRuns(db: Db, f: QueryFilter, sort: string | undefined, limit: number): Page<RunRow> {
-  const listing = runListing(db, f, sort, limit);
-  const rows = listing.slice(0, Number.isFinite(limit) ? limit : null);
-  return { rows, total: rows.length < limit ? rows.length : listing.count() };
+export async function queryRuns(store: Store, f: QueryFilter, sort: string | undefined, limit: number): Promise<Page<RunRow>> {
+  const listing = await runListing(store, f, sort, limit);
+  const rows = await listing.slice(0, Number.isFinite(limit) ? limit : null);
+  return { rows, total: rows.length < limit ? rows.length : await listing.count() };
 }
 
-function fixDeadLocks(db: Db, rows: RunRow[]): RunRow[] {
+async function fixDeadLocks(store: Store, rows: RunRow[]): Promise<RunRow[]> {
   const running = rows.filter((r) => r.status === "running").map((r) => r.id);
   if (running.length === 0) return rows;
-  const dead = new Set(deadLiveLocks(db, running));
+  const dead = await deadLocks(store, running, store.localHost);
   return rows.map((r) => (dead.has(r.id) ? { ...r, status: "terminated" } : r));
 }
 
 /** Runs in any container whose id or name starts with `prefix` (an exact id first). */
-export function runsByPrefix(db: Db, prefix: string): RunRow[] {
+export async function runsByPrefix(store: Store, prefix: string): Promise<RunRow[]> {
   const upper = `${prefix}\u{10FFFF}`;
-  const rows = db
-    .prepare<unknown[], RunRow>(
-      "SELECT * FROM run_list WHERE (id >= ? AND id < ?) OR (name >= ? AND name < ?) ORDER BY id = ? DESC, timestamp DESC, id DESC",
-    )
-    .all(prefix, upper, prefix, upper, prefix);
-  return fixDeadLocks(db, rows);
+  const rows = await store.all<RunRow>({
+    sql: "SELECT * FROM run_list WHERE (id >= ? AND id < ?) OR (name >= ? AND name < ?) ORDER BY (id = ?) DESC, timestamp DESC, id DESC",
+    params: [prefix, upper, prefix, upper, prefix],
+  });
+  return fixDeadLocks(store, rows);
 }
 
-export function getRun(db: Db, id: string): RunRow | undefined {
-  const row = db.prepare<[string], RunRow>("SELECT * FROM run_list WHERE id = ?").get(id);
-  return row === undefined ? undefined : fixDeadLocks(db, [row])[0];
+export async function getRun(store: Store, id: string): Promise<RunRow | undefined> {
+  const row = await store.get<RunRow>({ sql: "SELECT * FROM run_list WHERE id = ?", params: [id] });
+  return row === undefined ? undefined : (await fixDeadLocks(store, [row]))[0];
 }

@@ -9,13 +9,13 @@
 /** A filtered, sorted listing, read in pieces. */
 export interface Listing<R extends { readonly id: string }> {
   /** rows at 0-based positions [start, end) in listing order; `end` null: to the last row */
-  slice(start: number, end: number | null): R[];
+  slice(start: number, end: number | null): Promise<R[]>;
   /** rows in all; with `atMost`, counting stops past it (a result above it means "more") */
-  count(atMost?: number): number;
+  count(atMost?: number): Promise<number>;
   /** rows whose id or name starts with `prefix`, in listing order */
-  matching(prefix: string): R[];
+  matching(prefix: string): Promise<R[]>;
   /** 1-based listing numbers of these rows (rows of this listing) */
-  numbers(rows: readonly R[]): Map<string, number>;
+  numbers(rows: readonly R[]): Promise<Map<string, number>>;
 }
 
 export interface Numbered<R> {
@@ -32,23 +32,23 @@ function pythonInt(spec: string): number | null {
 }
 
 /** Python's slice bounds for a list of `count` items. */
-function sliceBounds(start: number | null, end: number | null, count: () => number): [number, number | null] {
-  const norm = (i: number) => {
-    const n = count();
+async function sliceBounds(start: number | null, end: number | null, count: () => Promise<number>): Promise<[number, number | null]> {
+  const norm = async (i: number) => {
+    const n = await count();
     return Math.min(Math.max(i < 0 ? i + n : i, 0), n);
   };
-  const s = start === null ? 0 : start < 0 ? norm(start) : start;
-  const e = end === null ? null : end < 0 ? norm(end) : end;
+  const s = start === null ? 0 : start < 0 ? await norm(start) : start;
+  const e = end === null ? null : end < 0 ? await norm(end) : end;
   return [s, e];
 }
 
 const SLICE = /^(-?\d+)?:(-?\d+)?/u;
 
 /** The rows one spec picks, first rule that answers wins (Gage's `run_select`). */
-function pickOne<R extends { readonly id: string }>(listing: Listing<R>, spec: string): { rows: R[]; start?: number } {
+async function pickOne<R extends { readonly id: string }>(listing: Listing<R>, spec: string): Promise<{ rows: R[]; start?: number }> {
   const index = pythonInt(spec);
   if (index !== null && index >= 1) {
-    const rows = listing.slice(index - 1, index);
+    const rows = await listing.slice(index - 1, index);
     if (rows.length === 1) return { rows, start: index - 1 };
   }
   const m = SLICE.exec(spec);
@@ -57,20 +57,20 @@ function pickOne<R extends { readonly id: string }>(listing: Listing<R>, spec: s
     const rawStart = m[1] === undefined || m[1] === "" ? null : Number(m[1]);
     const rawEnd = m[2] === undefined || m[2] === "" ? null : Number(m[2]);
     const start = rawStart === null ? null : rawStart > 0 ? rawStart - 1 : rawStart;
-    let cached: number | null = null;
-    const [s, e] = sliceBounds(start, rawEnd, () => (cached ??= listing.count()));
+    let cached: Promise<number> | null = null;
+    const [s, e] = await sliceBounds(start, rawEnd, () => (cached ??= listing.count()));
     if (e !== null && e <= s) return { rows: [] };
-    return { rows: listing.slice(s, e), start: s };
+    return { rows: await listing.slice(s, e), start: s };
   }
-  return { rows: listing.matching(spec) };
+  return { rows: await listing.matching(spec) };
 }
 
 /** The union of what the specs pick, in listing order, each row with its listing number. */
-export function selectRows<R extends { readonly id: string }>(listing: Listing<R>, specs: readonly string[]): Numbered<R>[] {
+export async function selectRows<R extends { readonly id: string }>(listing: Listing<R>, specs: readonly string[]): Promise<Numbered<R>[]> {
   const numbered = new Map<string, Numbered<R>>();
   const byPrefix = new Map<string, R>();
   for (const spec of specs) {
-    const { rows, start } = pickOne(listing, spec);
+    const { rows, start } = await pickOne(listing, spec);
     rows.forEach((row, i) => {
       if (start !== undefined) numbered.set(row.id, { n: start + i + 1, row });
       else byPrefix.set(row.id, row);
@@ -78,7 +78,7 @@ export function selectRows<R extends { readonly id: string }>(listing: Listing<R
   }
   const rest = [...byPrefix.values()].filter((r) => !numbered.has(r.id));
   if (rest.length > 0) {
-    const numbers = listing.numbers(rest);
+    const numbers = await listing.numbers(rest);
     for (const row of rest) numbered.set(row.id, { n: numbers.get(row.id)!, row });
   }
   return [...numbered.values()].sort((a, b) => a.n - b.n);

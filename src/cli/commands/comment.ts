@@ -29,13 +29,13 @@ export async function runComment(a: CommentArgs, io: Io): Promise<number> {
   const req = prepareListing(a);
   const ctx = locate(a);
   const author = a.author ?? osUser();
-  const db = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
   let targets: Target[];
-  let writes: PlannedWrite[];
+  const writes: PlannedWrite[] = [];
   try {
-    targets = selectTargets(db, req, specs, a.all);
+    targets = await selectTargets(store, req, specs, a.all);
     if (single && targets.length > 1) throw new CliError(`${JSON.stringify(specs[0])} selects ${targets.length} ${targets[0]!.kind}s; name one`);
-    const comments = commentsOf(db, targets[0]!.kind, targets.map((t) => t.row.id));
+    const comments = await commentsOf(store, targets[0]!.kind, targets.map((t) => t.row.id));
     if (a.list) {
       for (const t of targets) {
         io.out(`${t.n}  ${t.row.name ?? ""}  ${t.row.id}\n`);
@@ -53,14 +53,14 @@ export async function runComment(a: CommentArgs, io: Io): Promise<number> {
         throw new CliError(`${t.kind} ${t.row.name ?? t.row.id} has no comment ${JSON.stringify(id)}; \`catalog comment --list ${t.row.id.slice(0, 8)}${t.kind === "group" ? " -g" : ""}\` lists them`);
       }
     }
-    writes = targets.map((t) => {
-      const target = logTargetOf(db, ctx.runsDir, t);
-      if (a.delete !== undefined) return { target, entry: deleteCommentEntry(author, a.delete) };
-      if (a.edit !== undefined) return { target, entry: editCommentEntry(author, a.edit, a.msg!) };
-      return { target, entry: newCommentEntry(author, a.msg!).entry };
-    });
+    for (const t of targets) {
+      const target = await logTargetOf(store, ctx.runsDir, t);
+      const entry =
+        a.delete !== undefined ? deleteCommentEntry(author, a.delete) : a.edit !== undefined ? editCommentEntry(author, a.edit, a.msg!) : newCommentEntry(author, a.msg!).entry;
+      writes.push({ target, entry });
+    }
   } finally {
-    db.close();
+    await store.close();
   }
   const action = a.delete !== undefined ? "delete a comment of" : a.edit !== undefined ? "edit a comment of" : "comment on";
   if (!(await confirm(targets, action, a.yes || a.dryRun, io))) {

@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import type { Db } from "../../index/db.js";
-import { groupListing, groupMembers, type GroupRow } from "../../query/groups.js";
+import { allGroups, groupMembers, type GroupRow } from "../../query/groups.js";
 import { osUser } from "../../write/author.js";
 import { attrLogText } from "../../write/attr-log-write.js";
 import type { LogTarget } from "../../write/targets.js";
@@ -10,7 +9,7 @@ import { checkWritable } from "../../write/commit.js";
 import { groupEntry, membersEntry } from "../../write/entries.js";
 import { applyWrites, indexAfterWrite, logTargetOf, selectTargets, type Target } from "../changes.js";
 import type { GROUP_CREATE_ARGS, GROUP_MEMBERS_ARGS } from "../commands.js";
-import { locate, openForRead, type Context } from "../context.js";
+import { locate, openStore, type Context } from "../context.js";
 import { CliError } from "../errors.js";
 import { prepareListing, selectOne, type ListingRequest } from "../listing.js";
 import { openFresh } from "../refresh.js";
@@ -37,13 +36,13 @@ function memberFiltered(req: ListingRequest, specs: readonly string[], all: bool
 export async function runGroupCreate(a: CreateArgs, io: Io): Promise<number> {
   const req = memberListing(a);
   const ctx = locate(a);
-  const db = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
   let members: Target[];
   try {
     // No SPEC and no filter: an empty group, to fill with `group add`.
-    members = memberFiltered(req, a.specs, a.all) ? selectTargets(db, req, a.specs, true) : [];
+    members = memberFiltered(req, a.specs, a.all) ? await selectTargets(store, req, a.specs, true) : [];
   } finally {
-    db.close();
+    await store.close();
   }
   const entry = groupEntry(a.author ?? osUser(), { label: a.label, tags: a.tag, members: members.map((m) => m.row.id) });
   const gid = newGroupId();
@@ -55,24 +54,20 @@ export async function runGroupCreate(a: CreateArgs, io: Io): Promise<number> {
   checkWritable({ runsDir: ctx.runsDir, entry: `${gid}.group`, create: true });
   createGroupDir(ctx.runsDir, gid, entry);
   await indexAfterWrite(ctx, [`${gid}.group`]);
-  io.out(`${groupNumber(ctx, gid)}  ${gid}  ${runName(gid) ?? ""}\n`);
+  io.out(`${await groupNumber(ctx, gid)}  ${gid}  ${runName(gid) ?? ""}\n`);
   return 0;
 }
 
 /** The new group's number in the default group listing. */
-function groupNumber(ctx: Context, gid: string): string {
-  const db = openForRead(ctx);
+async function groupNumber(ctx: Context, gid: string): Promise<string> {
+  const store = await openStore(ctx);
   try {
-    const listing = groupListing(db, { tags: [], statuses: [], containers: [] }, undefined);
-    const row = listing.matching(gid).find((g) => g.id === gid);
-    return row === undefined ? "-" : String(listing.numbers([row]).get(gid) ?? "-");
+    const listing = allGroups(store);
+    const row = (await listing.matching(gid)).find((g) => g.id === gid);
+    return row === undefined ? "-" : String((await listing.numbers([row])).get(gid) ?? "-");
   } finally {
-    db.close();
+    await store.close();
   }
-}
-
-function theGroup(db: Db, spec: string): GroupRow {
-  return selectOne(groupListing(db, { tags: [], statuses: [], containers: [] }, undefined), spec, "group").row;
 }
 
 /** `catalog group add GROUP SPEC...`: sets `run:<id>` for each run not yet a member. */
@@ -88,21 +83,21 @@ export async function runGroupRemove(a: MembersArgs, io: Io): Promise<number> {
 async function changeMembers(a: MembersArgs, io: Io, op: "add" | "remove"): Promise<number> {
   const req = memberListing(a);
   const ctx = locate(a);
-  const db = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
   let group: GroupRow;
   let ids: string[];
   let target: LogTarget;
   try {
-    group = theGroup(db, a.group);
-    target = logTargetOf(db, ctx.runsDir, { kind: "group", n: 0, row: group });
-    const members = new Set(groupMembers(db, [group.id]).map((m) => m.run_id));
+    group = (await selectOne(allGroups(store), a.group, "group")).row;
+    target = await logTargetOf(store, ctx.runsDir, { kind: "group", n: 0, row: group });
+    const members = new Set((await groupMembers(store, [group.id])).map((m) => m.run_id));
     let selected: string[];
     if (op === "remove") {
       // A member in the trash, an archive or gone from disk is in no listing: its id prefix names it.
       const byPrefix = [...members].filter((id) => a.specs.some((s) => s.length > 0 && id.startsWith(s)));
       let listed: string[] = [];
       try {
-        listed = selectTargets(db, req, a.specs, a.all).map((t) => t.row.id);
+        listed = (await selectTargets(store, req, a.specs, a.all)).map((t) => t.row.id);
       } catch (err) {
         if (byPrefix.length === 0) throw err;
       }
@@ -110,7 +105,7 @@ async function changeMembers(a: MembersArgs, io: Io, op: "add" | "remove"): Prom
       ids = selected.filter((id) => members.has(id));
       if (ids.length === 0) throw new CliError(`none of the runs named is a member of group ${group.name ?? group.id}; nothing was written`);
     } else {
-      selected = selectTargets(db, req, a.specs, a.all).map((t) => t.row.id);
+      selected = (await selectTargets(store, req, a.specs, a.all)).map((t) => t.row.id);
       ids = selected.filter((id) => !members.has(id));
       if (ids.length === 0) {
         io.out(`every run named is already a member of group ${group.name ?? group.id}; nothing was written\n`);
@@ -118,7 +113,7 @@ async function changeMembers(a: MembersArgs, io: Io, op: "add" | "remove"): Prom
       }
     }
   } finally {
-    db.close();
+    await store.close();
   }
   const author = a.author ?? osUser();
   await applyWrites(ctx, [{ target, entry: membersEntry(author, op, ids) }], { dryRun: a.dryRun }, io);

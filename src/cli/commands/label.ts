@@ -17,20 +17,19 @@ export async function runLabel(a: ArgsOf<typeof LABEL_ARGS>, io: Io): Promise<nu
   const req = prepareListing(a);
   const ctx = locate(a);
   const author = a.author ?? osUser();
-  const db = await openFresh(ctx, true, io.tty ? io.err : undefined);
-  let writes: PlannedWrite[];
+  const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  const writes: PlannedWrite[] = [];
   let targets: Target[];
   try {
-    targets = selectTargets(db, req, a.specs, a.all);
-    writes = targets.flatMap((t) => {
-      const target = logTargetOf(db, ctx.runsDir, t);
-      if (a.set !== undefined) return [{ target, entry: labelEntry(author, a.set) }];
+    targets = await selectTargets(store, req, a.specs, a.all);
+    for (const t of targets) {
+      const target = await logTargetOf(store, ctx.runsDir, t);
       // Clearing the label of a run that has no attr log changes nothing (Gage writes nothing).
-      if (target.create && !existsSync(targetDir(target))) return [];
-      return [{ target, entry: labelEntry(author, null) }];
-    });
+      if (a.set === undefined && target.create && !existsSync(targetDir(target))) continue;
+      writes.push({ target, entry: labelEntry(author, a.set ?? null) });
+    }
   } finally {
-    db.close();
+    await store.close();
   }
   const action = a.set !== undefined ? `set the label of` : "clear the label of";
   if (!(await confirm(targets, action, a.yes || a.dryRun, io))) {

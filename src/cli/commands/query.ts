@@ -1,4 +1,4 @@
-import type { Db } from "../../index/db.js";
+import type { Store } from "../../store/store.js";
 import { groupColumns, parseColumns, runColumns, type Cell, type ColumnTable } from "../../query/columns.js";
 import { groupsToJson, operationOf, runsToJson } from "../../query/export.js";
 import type { GroupRow } from "../../query/groups.js";
@@ -31,16 +31,16 @@ export async function runQuery(a: QueryArgs, io: Io): Promise<number> {
   const req = prepareListing(a);
   const columns = a.columns === undefined ? undefined : parseColumns(a.columns, a.groups ? "group" : "run");
   const ctx = locate(a);
-  const db = await openFresh(ctx, a.refresh, io.tty ? io.err : undefined);
+  const store = await openFresh(ctx, a.refresh, io.tty ? io.err : undefined);
   try {
     const limit = a.all ? Infinity : (a.limit ?? (a.format === "table" ? DEFAULT_TABLE_LIMIT : Infinity));
-    const l = openListing(db, req, a.sort, Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER);
+    const l = await openListing(store, req, a.sort, Number.isFinite(limit) ? limit : Number.MAX_SAFE_INTEGER);
     const exactTotal = !filtered(a);
-    if (l.kind === "run") printPage(db, pageOf(l.listing, a.specs, limit, exactTotal), runView(a), a, columns, io, ctx.runsDir);
-    else printPage(db, pageOf(l.listing, a.specs, limit, exactTotal), GROUP_VIEW, a, columns, io, ctx.runsDir);
+    if (l.kind === "run") await printPage(store, await pageOf(l.listing, a.specs, limit, exactTotal), runView(a), a, columns, io, ctx.runsDir);
+    else await printPage(store, await pageOf(l.listing, a.specs, limit, exactTotal), GROUP_VIEW, a, columns, io, ctx.runsDir);
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -52,13 +52,13 @@ interface Page<R> {
 }
 
 /** The first `limit` rows of the listing, or of what the specs select from it. */
-function pageOf<R extends RunRow | GroupRow>(listing: Listing<R>, specs: readonly string[], limit: number, exactTotal: boolean): Page<R> {
+async function pageOf<R extends RunRow | GroupRow>(listing: Listing<R>, specs: readonly string[], limit: number, exactTotal: boolean): Promise<Page<R>> {
   if (specs.length > 0) {
-    const picked = selectRows(listing, specs);
+    const picked = await selectRows(listing, specs);
     return { rows: picked.slice(0, limit), total: picked.length, selected: true };
   }
-  const rows = listing.slice(0, Number.isFinite(limit) ? limit : null).map((row, i) => ({ n: i + 1, row }));
-  const total = rows.length < limit ? rows.length : exactTotal ? listing.count() : listing.count(COUNT_UP_TO);
+  const rows = (await listing.slice(0, Number.isFinite(limit) ? limit : null)).map((row, i) => ({ n: i + 1, row }));
+  const total = rows.length < limit ? rows.length : exactTotal ? await listing.count() : await listing.count(COUNT_UP_TO);
   return { rows, total, selected: false };
 }
 
@@ -73,8 +73,8 @@ function emptyMessage(what: "runs" | "groups", a: QueryArgs, runsDir: string): s
 /** How one kind of row is shown: its listing cells and its JSON records. */
 interface RowView<R> {
   readonly what: "runs" | "groups";
-  readonly json: (db: Db, rows: readonly R[]) => object[];
-  readonly columns: (db: Db, ids: readonly string[], names: readonly string[]) => ColumnTable;
+  readonly json: (store: Store, rows: readonly R[]) => Promise<object[]>;
+  readonly columns: (store: Store, ids: readonly string[], names: readonly string[]) => Promise<ColumnTable>;
   /** name, operation, started (µs), status, label, id */
   readonly cells: (r: R) => readonly [string | null, string, number | null, string, string | null, string];
 }
@@ -86,7 +86,7 @@ function runView(a: QueryArgs): RowView<RunRow> {
   };
   return {
     what: "runs",
-    json: (db, rows) => runsToJson(db, rows, { fullOp: a.fullOp }),
+    json: (store, rows) => runsToJson(store, rows, { fullOp: a.fullOp }),
     columns: runColumns,
     cells: (r) => [r.name, op(r), r.started, r.status, r.label, r.id],
   };
@@ -94,20 +94,20 @@ function runView(a: QueryArgs): RowView<RunRow> {
 
 const GROUP_VIEW: RowView<GroupRow> = {
   what: "groups",
-  json: (db, rows) => groupsToJson(db, rows),
+  json: (store, rows) => groupsToJson(store, rows),
   columns: groupColumns,
   cells: (r) => [r.name, r.operation ?? "", r.started, r.status, r.label, r.id],
 };
 
-function printPage<R extends { id: string }>(db: Db, page: Page<R>, view: RowView<R>, a: QueryArgs, columns: string[] | undefined, io: Io, runsDir: string): void {
+async function printPage<R extends { id: string }>(store: Store, page: Page<R>, view: RowView<R>, a: QueryArgs, columns: string[] | undefined, io: Io, runsDir: string): Promise<void> {
   if (page.rows.length === 0 && a.format === "table") {
     io.out(`${emptyMessage(view.what, a, runsDir)}\n`);
     return;
   }
   if (columns !== undefined) {
-    printColumns(view.columns(db, page.rows.map((p) => p.row.id), columns), page, a, io);
+    printColumns(await view.columns(store, page.rows.map((p) => p.row.id), columns), page, a, io);
   } else {
-    printListing(db, page, view, a, io);
+    await printListing(store, page, view, a, io);
   }
   if (a.format === "table" && page.rows.length < page.total) {
     const of = !page.selected && page.total > COUNT_UP_TO ? `more than ${COUNT_UP_TO}` : String(page.total);
@@ -115,14 +115,14 @@ function printPage<R extends { id: string }>(db: Db, page: Page<R>, view: RowVie
   }
 }
 
-function printListing<R>(db: Db, page: Page<R>, view: RowView<R>, a: QueryArgs, io: Io): void {
+async function printListing<R>(store: Store, page: Page<R>, view: RowView<R>, a: QueryArgs, io: Io): Promise<void> {
   const rows = page.rows.map((p) => p.row);
   switch (a.format) {
     case "json":
-      io.out(JSON.stringify(view.json(db, rows), null, 2) + "\n");
+      io.out(JSON.stringify(await view.json(store, rows), null, 2) + "\n");
       return;
     case "jsonl":
-      for (const r of view.json(db, rows)) io.out(JSON.stringify(r) + "\n");
+      for (const r of await view.json(store, rows)) io.out(JSON.stringify(r) + "\n");
       return;
     case "csv":
       io.out(

@@ -1,7 +1,8 @@
-import type { Db } from "../../index/db.js";
+import type { Store } from "../../store/store.js";
 import { archiveNames } from "../../query/archives.js";
 import { groupsToJson, runsToJson, type CommentJson, type GroupJson, type RunJson } from "../../query/export.js";
 import { groupsByPrefix, type GroupRow } from "../../query/groups.js";
+import { copiesOf } from "../../query/details.js";
 import { issuesOf } from "../../query/issues.js";
 import { getRun, runsByPrefix, type RunRow } from "../../query/runs.js";
 import { selectRows, type Numbered } from "../../query/select.js";
@@ -23,21 +24,25 @@ type Target = { readonly kind: "run"; readonly row: RunRow } | { readonly kind: 
 /** `catalog show [SPEC]`: everything known about one run or group. */
 export async function runShow(a: ShowArgs, io: Io): Promise<number> {
   const req = prepareListing(a);
-  const db = await openFresh(locate(a), a.refresh, io.tty ? io.err : undefined);
+  const store = await openFresh(locate(a), a.refresh, io.tty ? io.err : undefined);
   try {
-    const target = findTarget(db, req, a.spec ?? "1");
+    const target = await findTarget(store, req, a.spec ?? "1");
     if (a.format === "json") {
-      const record = target.kind === "run" ? runsToJson(db, [target.row], { fullOp: true })[0]! : groupsToJson(db, [target.row])[0]!;
+      const record = target.kind === "run" ? (await runsToJson(store, [target.row], { fullOp: true }))[0]! : (await groupsToJson(store, [target.row]))[0]!;
       io.out(JSON.stringify(record, null, 2) + "\n");
       return 0;
     }
-    io.out(target.kind === "run" ? runText(db, runsToJson(db, [target.row], { fullOp: true })[0]!, io) : groupText(db, groupsToJson(db, [target.row])[0]!, io));
-    for (const i of issuesOf(db, target.kind, target.row.id)) {
+    io.out(
+      target.kind === "run"
+        ? await runText(store, (await runsToJson(store, [target.row], { fullOp: true }))[0]!, io)
+        : await groupText(store, (await groupsToJson(store, [target.row]))[0]!, io),
+    );
+    for (const i of await issuesOf(store, target.kind, target.row.id)) {
       io.out(`${i.severity === "note" ? "note" : "index error"}: ${escapeControls(i.path)}: ${escapeControls(i.message)}\n`);
     }
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -45,20 +50,20 @@ export async function runShow(a: ShowArgs, io: Io): Promise<number> {
  * The row SPEC picks from the listing (numbers as `catalog query` shows them); an id or name
  * prefix that is not in the listing is looked for among every run and group, in any container.
  */
-function findTarget(db: Db, req: ListingRequest, spec: string): Target {
-  const l = openListing(db, req, undefined);
+async function findTarget(store: Store, req: ListingRequest, spec: string): Promise<Target> {
+  const l = await openListing(store, req, undefined);
   const what = l.kind;
   if (l.kind === "run") {
-    const listed = selectRows(l.listing, [spec]);
+    const listed = await selectRows(l.listing, [spec]);
     if (listed.length > 1) throw ambiguous(spec, what, listed);
     if (listed.length === 1) return { kind: "run", row: listed[0]!.row };
   } else {
-    const listed = selectRows(l.listing, [spec]);
+    const listed = await selectRows(l.listing, [spec]);
     if (listed.length > 1) throw ambiguous(spec, what, listed);
     if (listed.length === 1) return { kind: "group", row: listed[0]!.row };
   }
-  const runs = what === "run" ? runsByPrefix(db, spec) : [];
-  const groups = groupsByPrefix(db, spec);
+  const runs = what === "run" ? await runsByPrefix(store, spec) : [];
+  const groups = await groupsByPrefix(store, spec);
   const exactRun = runs.find((r) => r.id === spec);
   if (exactRun) return { kind: "run", row: exactRun };
   const exactGroup = groups.find((g) => g.id === spec);
@@ -100,13 +105,21 @@ function comments(list: readonly CommentJson[]): string {
 }
 
 /** `active`, `trash`, or an archive id with the archive's name beside it. */
-function containerText(db: Db, container: string): string {
+async function containerText(store: Store, container: string): Promise<string> {
   if (container === "active" || container === "trash" || container === "legacy-deleted") return container;
-  const name = archiveNames(db, [container]).get(container);
+  const name = (await archiveNames(store, [container])).get(container);
   return name === undefined ? `${container} (an unknown archive)` : `${container} (archive ${escapeControls(name)})`;
 }
 
-function runText(db: Db, r: RunJson, io: Io): string {
+/** Where a run was indexed from; on a team database, every copy (the one shown first). */
+async function sourceText(store: Store, r: RunJson): Promise<string> {
+  const copies = (await copiesOf(store, [r.id])).get(r.id) ?? [];
+  const where = (c: { host: string | null; runs_dir: string | null }) => `${c.host ?? ""}:${c.runs_dir ?? ""}`;
+  if (copies.length <= 1) return where(r.source);
+  return copies.map((c, i) => `${where(c)}${i === 0 ? " (shown: newest files)" : ""}`).join(", ");
+}
+
+async function runText(store: Store, r: RunJson, io: Io): Promise<string> {
   const status = colorStatus(r.status, io.color);
   return (
     lines([
@@ -114,7 +127,7 @@ function runText(db: Db, r: RunJson, io: Io): string {
       ["name", r.name ?? ""],
       ["operation", `${r.operation}${r.op.version === null ? "" : ` v${r.op.version}`}`],
       ["status", r.exit_code === null ? status : `${status} (exit ${r.exit_code})`],
-      ["container", containerText(db, r.container)],
+      ["container", await containerText(store, r.container)],
       ["label", escapeControls(r.label ?? "")],
       ["tags", escapeControls(r.tags.join(", "))],
       ["initialized", when(r.initialized)],
@@ -122,6 +135,7 @@ function runText(db: Db, r: RunJson, io: Io): string {
       ["started", when(r.started)],
       ["stopped", when(r.stopped)],
       ["groups", r.groups.join(", ")],
+      ["source", await sourceText(store, r)],
     ]) +
     section("config", r.config) +
     section("metrics", r.metrics) +
@@ -130,7 +144,7 @@ function runText(db: Db, r: RunJson, io: Io): string {
   );
 }
 
-function groupText(db: Db, g: GroupJson, io: Io): string {
+async function groupText(store: Store, g: GroupJson, io: Io): Promise<string> {
   const head = lines([
     ["group", g.id],
     ["name", g.name ?? ""],
@@ -140,7 +154,7 @@ function groupText(db: Db, g: GroupJson, io: Io): string {
     ["label", escapeControls(g.label ?? "")],
     ["tags", escapeControls(g.tags.join(", "))],
   ]);
-  const members = g.members.map((id) => getRun(db, id)).filter((r): r is RunRow => r !== undefined);
+  const members = (await Promise.all(g.members.map((id) => getRun(store, id)))).filter((r): r is RunRow => r !== undefined);
   const table =
     members.length === 0
       ? "members: none active\n"

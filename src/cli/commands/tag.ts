@@ -19,19 +19,19 @@ export async function runTag(a: ArgsOf<typeof TAG_ARGS>, io: Io): Promise<number
   const req = prepareListing(a);
   const ctx = locate(a);
   const author = a.author ?? osUser();
-  const db = await openFresh(ctx, true, io.tty ? io.err : undefined);
-  let writes: PlannedWrite[];
+  const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  const writes: PlannedWrite[] = [];
   let targets: Target[];
   try {
-    targets = selectTargets(db, req, a.specs, a.all);
-    writes = targets.flatMap((t) => {
-      const target = logTargetOf(db, ctx.runsDir, t);
+    targets = await selectTargets(store, req, a.specs, a.all);
+    for (const t of targets) {
+      const target = await logTargetOf(store, ctx.runsDir, t);
       // Removing from a run that has no attr log yet changes nothing (Gage's log_user_attrs).
-      if (a.add.length === 0 && target.create && !existsSync(targetDir(target))) return [];
-      return [{ target, entry: tagEntry(author, a.add, a.remove) }];
-    });
+      if (a.add.length === 0 && target.create && !existsSync(targetDir(target))) continue;
+      writes.push({ target, entry: tagEntry(author, a.add, a.remove) });
+    }
   } finally {
-    db.close();
+    await store.close();
   }
   const action = [a.add.length > 0 ? `tag ${a.add.join(", ")}` : "", a.remove.length > 0 ? `untag ${a.remove.join(", ")}` : ""].filter(Boolean).join(" and ");
   if (!(await confirm(targets, action, a.yes || a.dryRun, io))) {

@@ -1,7 +1,7 @@
 /** `--where`, `--sort` by name: the library the CLI calls (docs/filters.md). */
 import type { Clause } from "../filters.js";
 import { compileWhere, type CompileOptions } from "./compile.js";
-import { sqliteDialect } from "./dialect.js";
+import { sqliteDialect, type Dialect } from "./dialect.js";
 import type { Target } from "./names.js";
 import { parseWhere } from "./parser.js";
 
@@ -15,9 +15,9 @@ export { planRunWhere, WALK_FROM } from "./plan.js";
 export { orderClause } from "./sort.js";
 
 /**
- * `--where TEXT` as a condition on the target's listing view (`run_list` / `group_list`), for
- * SQLite. Throws WhereSyntaxError (a UsageError) with the column of the problem.
+ * `--where TEXT` as a condition on the target's listing view (`run_list` / `group_list`), in the
+ * dialect given (SQLite by default). Throws WhereSyntaxError (a UsageError) with the column of the problem.
  */
-export function whereClause(text: string, target: Target, options: CompileOptions = {}): Clause {
-  return compileWhere(parseWhere(text), target, sqliteDialect, options);
+export function whereClause(text: string, target: Target, options: CompileOptions & { readonly dialect?: Dialect } = {}): Clause {
+  return compileWhere(parseWhere(text), target, options.dialect ?? sqliteDialect, options);
 }

@@ -1,6 +1,5 @@
-import type { Db } from "../../index/db.js";
+import type { Store } from "../../store/store.js";
 import { compileWhereWithInfo, type Estimate, type Plan } from "./compile.js";
-import { sqliteDialect } from "./dialect.js";
 import { parseWhere } from "./parser.js";
 
 /**
@@ -14,32 +13,38 @@ export const WALK_FROM = 1000;
  * Chooses how runWhere compiles `--where` for a run listing (see Plan). Only the default order
  * (newest first) with a limit can stop early on a walk, and only a condition with an indexed test
  * can start from its matches; between the two, an upper bound of the matches decides, from counts
- * capped at WALK_FROM of each indexed test (Estimate).
+ * capped at WALK_FROM of each indexed test (Estimate). SQLite only: PostgreSQL plans from its
+ * statistics.
  */
-export function planRunWhere(db: Db, where: string | undefined, sort: string | undefined, limit: number): Plan {
-  if (where === undefined) return "index";
+export async function planRunWhere(store: Store, where: string | undefined, sort: string | undefined, limit: number): Promise<Plan> {
+  if (where === undefined || store.dialect.name !== "sqlite") return "index";
   const expr = parseWhere(where);
   const walkable = (sort === undefined || sort === "-timestamp") && limit <= WALK_FROM;
   if (expr.condition === null || !walkable) return "index";
-  const { estimate } = compileWhereWithInfo(expr, "run", sqliteDialect);
-  return bound(db, estimate) < WALK_FROM ? "index" : "scan";
+  const { estimate } = compileWhereWithInfo(expr, "run", store.dialect);
+  return (await bound(store, estimate)) < WALK_FROM ? "index" : "scan";
 }
 
 /** An upper bound of the matches, capped at WALK_FROM; each index is read for at most that many. */
-function bound(db: Db, e: Estimate): number {
+async function bound(store: Store, e: Estimate): Promise<number> {
   switch (e.kind) {
-    case "leaf":
+    case "leaf": {
       if (e.matches === null) return WALK_FROM;
-      return db.prepare(`SELECT count(*) FROM (${e.matches.sql} LIMIT ${WALK_FROM})`).pluck().get(...e.matches.params) as number;
+      const row = await store.get<{ n: number }>({ sql: `SELECT count(*) AS n FROM (${e.matches.sql} LIMIT ${WALK_FROM}) capped`, params: e.matches.params });
+      return Number(row!.n);
+    }
     case "and": {
       let least = WALK_FROM;
       for (const part of e.parts) {
-        least = Math.min(least, bound(db, part));
+        least = Math.min(least, await bound(store, part));
         if (least === 0) break;
       }
       return least;
     }
-    case "or":
-      return Math.min(WALK_FROM, e.parts.reduce((sum, part) => sum + bound(db, part), 0));
+    case "or": {
+      let sum = 0;
+      for (const part of e.parts) sum += await bound(store, part);
+      return Math.min(WALK_FROM, sum);
+    }
   }
 }

@@ -16,7 +16,7 @@ export function orderClause(sort: string | undefined, allowed: Readonly<Record<s
   const spec = sort ?? fallback;
   const desc = spec.startsWith("-");
   const name = desc ? spec.slice(1) : spec;
-  if (allowed[name] !== undefined) return raw(orderBy(spec, allowed, fallback));
+  if (allowed[name] !== undefined) return raw(orderBy(spec, allowed, fallback, dialect));
   const refuse = (why: string): never => {
     throw new UsageError(`cannot sort by ${JSON.stringify(name)}: ${why}`);
   };
