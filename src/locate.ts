@@ -1,7 +1,8 @@
 import { createRequire } from "node:module";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, hostname } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { isPostgresUrl } from "./store/pg-url.js";
 
 /** Names whose presence makes a dir a Gage project (gage-format §1, `project_util:PROJECT_MARKERS`). */
 const PROJECT_MARKERS = [
@@ -112,6 +113,14 @@ function lineRunsDir(text: string, toml: boolean): string | null {
   return null;
 }
 
+/** The host name rows are indexed under: the option, then CATALOG_HOST, else this machine's. */
+export function locateHost(option: string | undefined, le: LocateEnv = processEnv()): Located {
+  if (option !== undefined) return { path: option, from: "--host" };
+  const fromEnv = le.env["CATALOG_HOST"];
+  if (fromEnv) return { path: fromEnv, from: "CATALOG_HOST" };
+  return { path: hostname(), from: "default" };
+}
+
 /**
  * The database: the option, then CATALOG_DB, else a file in the user's cache named for the real
  * path of the runs dir — never inside the runs dir, which gets synced (DESIGN §3).
@@ -122,9 +131,11 @@ export function resolveDbPath(option: string | undefined, runsDir: string, le: L
 
 /** The database and where its path came from: `--db`, `CATALOG_DB` or `default`. */
 export function locateDb(option: string | undefined, runsDir: string, le: LocateEnv = processEnv()): Located {
-  if (option) return { path: resolve(le.cwd, option), from: "--db" };
+  // a postgres:// URL names a team database (docs/team.md), not a path
+  const place = (v: string) => (isPostgresUrl(v) ? v : resolve(le.cwd, v));
+  if (option) return { path: place(option), from: "--db" };
   const fromEnv = le.env["CATALOG_DB"];
-  if (fromEnv) return { path: resolve(le.cwd, fromEnv), from: "CATALOG_DB" };
+  if (fromEnv) return { path: place(fromEnv), from: "CATALOG_DB" };
   const cache = le.env["XDG_CACHE_HOME"] && isAbsolute(le.env["XDG_CACHE_HOME"]) ? le.env["XDG_CACHE_HOME"] : join(le.home, ".cache");
   let real = runsDir;
   try {

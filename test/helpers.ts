@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { afterEach } from "vitest";
 import { openDb, type Db } from "../src/index/db.js";
 import { indexRunsDir, type IndexStats } from "../src/index/indexer.js";
+import { SqliteSink } from "../src/index/sqlite-sink.js";
 import { migrate } from "../src/index/migrate.js";
 import type { RunSpec } from "../src/fixtures/gage-writer.js";
 
@@ -69,7 +70,7 @@ export function cliJson<T = Record<string, unknown>>(ws: { runsDir: string; dbPa
 export async function indexed(runsDir: string, dbPath: string): Promise<{ db: Db; stats: IndexStats }> {
   const db = openDb(dbPath);
   await migrate(db);
-  const stats = await indexRunsDir(db, { runsDir });
+  const stats = await indexRunsDir(new SqliteSink(db, runsDir), { runsDir });
   return { db, stats };
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { writeMove, writeRun } from "../src/fixtures/gage-writer.js";
 import type { Db } from "../src/index/db.js";
 import { indexRunsDir } from "../src/index/indexer.js";
+import { SqliteSink } from "../src/index/sqlite-sink.js";
 import { migrate } from "../src/index/migrate.js";
 import { migrationsDir } from "../src/index/migrate-dir.js";
 import { queryRuns } from "../src/query/runs.js";
@@ -59,13 +60,13 @@ describe("run_values and run_counts follow the runs", () => {
 
       // one run changed: its rows alone are replaced
       writeNumbered(ws.runsDir, 7, 1);
-      await indexRunsDir(db, { runsDir: ws.runsDir });
+      await indexRunsDir(new SqliteSink(db, ws.runsDir), { runsDir: ws.runsDir });
       expect(loss(db, 7)).toBe(1.007);
       expectValuesCurrent(db);
 
       // many runs changed (more than a tenth): the table is rebuilt whole
       for (let n = 1; n <= 12; n++) writeNumbered(ws.runsDir, n, 2);
-      await indexRunsDir(db, { runsDir: ws.runsDir });
+      await indexRunsDir(new SqliteSink(db, ws.runsDir), { runsDir: ws.runsDir });
       expect(loss(db, 12)).toBe(2.012);
       expect(loss(db, 13)).toBe(0.013);
       expectValuesCurrent(db);
@@ -73,13 +74,13 @@ describe("run_values and run_counts follow the runs", () => {
       // trash, archive over trash, restore, remove, and a new run
       writeMove(ws.runsDir, runId(2), "trash", MS);
       writeMove(ws.runsDir, runId(3), "trash", MS);
-      await indexRunsDir(db, { runsDir: ws.runsDir });
+      await indexRunsDir(new SqliteSink(db, ws.runsDir), { runsDir: ws.runsDir });
       expectCountsCurrent(db);
       writeMove(ws.runsDir, runId(3), "9e5a7c1e-0000-4000-8000-00000000a4c1", MS + 1000);
       writeMove(ws.runsDir, runId(2), "active", MS + 1000);
       rmSync(join(ws.runsDir, `${runId(4)}.meta`), { recursive: true });
       writeNumbered(ws.runsDir, 31);
-      await indexRunsDir(db, { runsDir: ws.runsDir });
+      await indexRunsDir(new SqliteSink(db, ws.runsDir), { runsDir: ws.runsDir });
       expectCountsCurrent(db);
       expectValuesCurrent(db);
       expect(loss(db, 4)).toBeUndefined();
@@ -87,7 +88,7 @@ describe("run_values and run_counts follow the runs", () => {
 
       // a move dir removed: the run is active again
       rmSync(join(ws.runsDir, `${runId(3)}.move`), { recursive: true });
-      await indexRunsDir(db, { runsDir: ws.runsDir });
+      await indexRunsDir(new SqliteSink(db, ws.runsDir), { runsDir: ws.runsDir });
       expectCountsCurrent(db);
       expect((await queryRuns(new SqliteStore(db), { tags: [], statuses: [], containers: ["active"] }, undefined, 5)).total).toBe(30);
     } finally {
@@ -123,7 +124,7 @@ describe("run_values and run_counts follow the runs", () => {
       expect(db.prepare("SELECT n FROM run_counts WHERE container = 'trash'").pluck().get()).toBe(1);
       // and they keep following the runs afterwards
       writeNumbered(ws.runsDir, 9, 3);
-      await indexRunsDir(db, { runsDir: ws.runsDir });
+      await indexRunsDir(new SqliteSink(db, ws.runsDir), { runsDir: ws.runsDir });
       expect(loss(db, 9)).toBe(3.009);
       expectValuesCurrent(db);
     } finally {

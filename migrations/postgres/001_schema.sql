@@ -307,7 +307,7 @@ SELECT r.id, r.lock_pid, s.host
 
 -- The dir of each group in each source, where writes to it go.
 CREATE VIEW group_dirs AS
-SELECT g.id, g.dir_name, s.host
+SELECT g.id, g.dir_name, s.host, s.runs_dir
   FROM groups g JOIN sources s ON s.id = g.source_id;
 
 CREATE VIEW run_data AS

@@ -31,9 +31,12 @@ SELECT g.id, g.name, s.operation, s.started, s.status,
 CREATE VIEW live_locks AS
 SELECT id, lock_pid, NULL AS host FROM runs WHERE lock_present = 1 AND lock_alive = 1;
 
--- The dir each group was read from, where writes to it go; host null: this machine's.
+-- The dir each group was read from, where writes to it go, and the runs dir it is in.
 CREATE VIEW group_dirs AS
-SELECT id, dir_name, NULL AS host FROM groups;
+SELECT id, dir_name,
+       (SELECT value FROM catalog_meta WHERE key = 'host') AS host,
+       (SELECT value FROM catalog_meta WHERE key = 'runs_dir') AS runs_dir
+  FROM groups;
 
 -- Config and summary of the copy shown.
 CREATE VIEW run_data AS

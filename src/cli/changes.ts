@@ -7,13 +7,13 @@
 import { join } from "node:path";
 import type { Store } from "../store/store.js";
 import { groupDirName, type GroupRow } from "../query/groups.js";
-import type { RunRow } from "../query/runs.js";
+import { hasCopyIn, type RunRow } from "../query/runs.js";
 import { selectRows, type Listing, type Numbered } from "../query/select.js";
 import { humanAgo } from "../query/time.js";
 import { attrLogText } from "../write/attr-log-write.js";
 import { writeEntries, WriteError, type PlannedWrite } from "../write/commit.js";
 import { groupLogTarget, runLogTarget, targetDir, type LogTarget } from "../write/targets.js";
-import { mayCreateDbDir, type Context } from "./context.js";
+import { indexTargetOf, mayCreateDbDir, realRunsDir, type Context } from "./context.js";
 import { CliError, UsageError, explainDbError } from "./errors.js";
 import { filtered, openListing, type AnyListing, type ListingRequest } from "./listing.js";
 import { renderTable } from "./print/table.js";
@@ -47,12 +47,22 @@ export async function selectTargets(store: Store, req: ListingRequest, specs: re
   return targets;
 }
 
-/** Where a target's attributes are logged: a run's `.user` dir or a group's own dir. */
-export async function logTargetOf(store: Store, runsDir: string, t: Target): Promise<LogTarget> {
-  if (t.kind === "run") return runLogTarget(runsDir, t.row.id);
-  const dir = await groupDirName(store, t.row.id);
-  if (dir === undefined) throw new CliError(`group ${t.row.id} has no dir in ${runsDir}; write to it on the machine that holds it`);
-  return groupLogTarget(runsDir, dir);
+/**
+ * Where a target's attributes are logged: a run's `.user` dir or a group's own dir, in this runs
+ * dir. On a team database the run or group must have a copy here: its log lives beside it, and
+ * another host's files are written on that host (docs/team.md).
+ */
+export async function logTargetOf(store: Store, ctx: Context, t: Target): Promise<LogTarget> {
+  const local = ctx.backend === "postgres" ? { host: ctx.host, runsDir: realRunsDir(ctx) } : null;
+  const elsewhere = (what: string, where: string) =>
+    new CliError(`${what} is not in ${ctx.runsDir} (its files are on ${where}); write to it there, or pass the --runs-dir and --host that hold it`);
+  if (t.kind === "run") {
+    if (local !== null && !(await hasCopyIn(store, t.row.id, local))) throw elsewhere(`run ${t.row.id}`, `${t.row.source_host}:${t.row.source_runs_dir}`);
+    return runLogTarget(ctx.runsDir, t.row.id);
+  }
+  const dir = await groupDirName(store, t.row.id, local);
+  if (dir === undefined) throw elsewhere(`group ${t.row.id}`, `${t.row.source_host}:${t.row.source_runs_dir}`);
+  return groupLogTarget(ctx.runsDir, dir);
 }
 
 /** The targets as the listing shows them, for a confirmation or a dry run. */
@@ -111,9 +121,12 @@ export async function applyWrites(ctx: Context, writes: readonly PlannedWrite[],
 /** A targeted index of the runs-dir entries just written. */
 export async function indexAfterWrite(ctx: Context, entries: readonly string[]): Promise<void> {
   const { indexWritten } = await import("../index/after-write.js");
+  const target = await indexTargetOf(ctx, "catalog write", mayCreateDbDir(ctx));
   try {
-    await indexWritten(ctx.dbPath, ctx.runsDir, entries, mayCreateDbDir(ctx));
+    await indexWritten(target, entries);
   } catch (err) {
-    throw explainDbError(err, ctx.dbPath);
+    throw explainDbError(err, ctx.dbLabel);
+  } finally {
+    await target.close();
   }
 }

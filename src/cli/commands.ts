@@ -24,7 +24,12 @@ export const LOCATION_OPTIONS = {
     placeholder: "DIR",
     describe: "Gage runs dir (default: GAGE_RUNS, RUNS_DIR, the project's .gage/runs, ~/.gage/runs)",
   },
-  db: { type: "string", placeholder: "PATH", describe: "catalog database (default: CATALOG_DB, else one per runs dir in ~/.cache/gage-catalog)" },
+  db: {
+    type: "string",
+    placeholder: "DB",
+    describe: "catalog database: a SQLite file, or postgres://… for a team database (default: CATALOG_DB, else one per runs dir in ~/.cache/gage-catalog)",
+  },
+  host: { type: "string", placeholder: "NAME", describe: "host name the runs dir is indexed under in a team database (default: CATALOG_HOST, else this machine's)" },
 } as const satisfies Options;
 
 /** What makes up the listing that rows are numbered in (Gage's selection, docs/cli.md). */

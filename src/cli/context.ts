@@ -1,30 +1,92 @@
-import { existsSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join } from "node:path";
 import { checkRunsDir } from "../index/binding.js";
 import { openDb, type Db } from "../index/db.js";
 import { schemaIsCurrent } from "../index/schema.js";
-import { locateDb, locateRunsDir } from "../locate.js";
+import type { IndexTarget } from "../index/target.js";
+import { locateDb, locateHost, locateRunsDir } from "../locate.js";
+import { isPostgresUrl, redactUrl } from "../store/pg-url.js";
 import { SqliteStore } from "../store/sqlite-store.js";
-import type { Store } from "../store/store.js";
+import type { SourceScope, Store } from "../store/store.js";
 import { CliError, explainDbError } from "./errors.js";
 
 export interface LocationArgs {
   readonly runsDir?: string | undefined;
   readonly db?: string | undefined;
+  readonly host?: string | undefined;
 }
 
-/** A runs dir and its database, each with where its path came from (for messages). */
+/** A runs dir and its database, each with where its value came from (for messages). */
 export interface Context {
   readonly runsDir: string;
   readonly runsDirFrom: string;
+  /** the SQLite file, or the PostgreSQL URL (with any password: never print it, print dbLabel) */
   readonly dbPath: string;
   readonly dbFrom: string;
+  readonly backend: "sqlite" | "postgres";
+  /** the database as messages name it */
+  readonly dbLabel: string;
+  /** the host this runs dir is indexed under */
+  readonly host: string;
+  /** where a daemon of this runs dir keeps its pid, status and log files (`<base>.daemon.*`) */
+  readonly stateBase: string;
 }
 
 export function locate(args: LocationArgs): Context {
   const runs = locateRunsDir(args.runsDir);
   const db = locateDb(args.db, runs.path);
-  return { runsDir: runs.path, runsDirFrom: runs.from, dbPath: db.path, dbFrom: db.from };
+  const host = locateHost(args.host);
+  if (host.path.trim() === "" || /[\u0000-\u001f\u007f]/u.test(host.path)) {
+    throw new CliError(`${host.from}: ${JSON.stringify(host.path)} is not a host name; give a name such as gpu-box-1`);
+  }
+  if (!isPostgresUrl(db.path)) {
+    return { runsDir: runs.path, runsDirFrom: runs.from, dbPath: db.path, dbFrom: db.from, backend: "sqlite", dbLabel: db.path, host: host.path, stateBase: db.path };
+  }
+  const dbLabel = redactUrl(db.path);
+  return {
+    runsDir: runs.path,
+    runsDirFrom: runs.from,
+    dbPath: db.path,
+    dbFrom: db.from,
+    backend: "postgres",
+    dbLabel,
+    host: host.path,
+    stateBase: teamStateBase(dbLabel, host.path, runs.path),
+  };
+}
+
+/**
+ * A daemon serving one source of a team database keeps its files in the user's cache, named for
+ * the database (without password), the host and the runs dir's real path.
+ */
+function teamStateBase(dbLabel: string, host: string, runsDir: string): string {
+  const cache = process.env["XDG_CACHE_HOME"] && isAbsolute(process.env["XDG_CACHE_HOME"]) ? process.env["XDG_CACHE_HOME"] : join(homedir(), ".cache");
+  let real = runsDir;
+  try {
+    real = realpathSync(runsDir);
+  } catch {
+    // not there yet: the resolved path stands in
+  }
+  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
+  const digest = createHash("sha256").update(`${dbLabel}\n${host}\n${real}`).digest("hex").slice(0, 32);
+  return join(cache, "gage-catalog", `team-${digest}`);
+}
+
+/** The source a team database query is narrowed to: `--runs-dir` names one (docs/team.md). */
+export function querySource(ctx: Context): SourceScope | null {
+  if (ctx.backend !== "postgres" || ctx.runsDirFrom !== "--runs-dir") return null;
+  return { host: ctx.host, runsDir: realRunsDir(ctx) };
+}
+
+/** The runs dir's real path: how a team database names a source. */
+export function realRunsDir(ctx: Context): string {
+  try {
+    return realpathSync(ctx.runsDir);
+  } catch {
+    return ctx.runsDir;
+  }
 }
 
 /** The runs dir must be a directory before anything reads or indexes it. */
@@ -47,6 +109,7 @@ export function requireRunsDir(ctx: Context): void {
 
 /** The database may be created (its directory too) only at the default location. */
 export function mayCreateDbDir(ctx: Context): boolean {
+  if (ctx.backend === "postgres") return false;
   if (ctx.dbFrom === "default") return true;
   const dir = dirname(ctx.dbPath);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
@@ -57,7 +120,7 @@ export function mayCreateDbDir(ctx: Context): boolean {
 
 /** An existing database must be this runs dir's index (a new one becomes it). */
 export function checkExistingDb(ctx: Context): void {
-  if (existsSync(ctx.dbPath)) openChecked(ctx, false).close();
+  if (ctx.backend === "sqlite" && existsSync(ctx.dbPath)) openChecked(ctx, false).close();
 }
 
 /** Opens an existing database read-only; its schema must be current and it must index this runs dir. */
@@ -68,9 +131,34 @@ export function openForRead(ctx: Context): Db {
   return openChecked(ctx, true);
 }
 
-/** The same, as the Store the query layer reads through. */
+/**
+ * The Store the query layer reads through: the SQLite file read-only, or a team database (its
+ * schema must be current), narrowed to one source when `--runs-dir` names it.
+ */
 export async function openStore(ctx: Context): Promise<Store> {
-  return new SqliteStore(openForRead(ctx));
+  if (ctx.backend === "sqlite") return new SqliteStore(openForRead(ctx));
+  const [{ connectPg }, { PgStore }, { pgSchemaIsCurrent }] = await Promise.all([
+    import("../store/pg.js"),
+    import("../store/pg-store.js"),
+    import("../index/pg/pg-target.js"),
+  ]);
+  const h = connectPg(ctx.dbPath, { max: 2, applicationName: `catalog query (pid ${process.pid})` });
+  try {
+    if (!(await pgSchemaIsCurrent(h))) {
+      throw new CliError(`${ctx.dbLabel} holds no catalog of this version; \`catalog index --db …\` on a machine with runs creates or upgrades it`);
+    }
+  } catch (err) {
+    await h.close();
+    throw explainDbError(err, ctx.dbLabel);
+  }
+  return new PgStore(h, ctx.host, querySource(ctx));
+}
+
+/** Where index passes of this runs dir write (docs/architecture.md, "Stores"). */
+export async function indexTargetOf(ctx: Context, role: string, createDir: boolean, onRebuild?: (why: string) => void): Promise<IndexTarget> {
+  const { pgTarget, sqliteTarget } = await import("../index/target.js");
+  if (ctx.backend === "postgres") return pgTarget({ url: ctx.dbPath, runsDir: ctx.runsDir, host: ctx.host, role });
+  return sqliteTarget({ dbPath: ctx.dbPath, runsDir: ctx.runsDir, host: ctx.host, createDir, ...(onRebuild ? { onRebuild } : {}) });
 }
 
 function openChecked(ctx: Context, currentSchema: boolean): Db {

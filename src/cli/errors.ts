@@ -70,5 +70,34 @@ export function explainDbError(err: unknown, dbPath: string): Error {
   if (typeof code === "string" && code.startsWith("SQLITE_IOERR")) {
     return new CliError(`cannot write the index ${dbPath} (${oneLine(err)}); the index is unchanged — check the disk (space, quota, file size limit) and try again`);
   }
+  // a host name with several addresses fails as an AggregateError of one error per address
+  const first = err instanceof AggregateError ? (err.errors[0] as { code?: unknown } | undefined)?.code : undefined;
+  const pg = explainPgError(code ?? first, err, dbPath);
+  if (pg !== null) return pg;
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** A team database's errors (PostgreSQL SQLSTATEs and connection failures), or null. */
+function explainPgError(code: unknown, err: unknown, db: string): CliError | null {
+  if (!db.startsWith("postgres")) return null;
+  switch (code) {
+    case "ECONNREFUSED":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+    case "ETIMEDOUT":
+      return new CliError(`cannot reach the team database ${db} (${oneLine(err)}); check the host and port in the URL and that the server is running`);
+    case "28P01":
+    case "28000":
+      return new CliError(`the team database ${db} refused the login (${oneLine(err)}); check the user, and the password in the URL, PGPASSWORD or ~/.pgpass`);
+    case "3D000":
+      return new CliError(`the team database ${db} does not exist (${oneLine(err)}); create it (createdb) or fix the URL`);
+    case "42501":
+      return new CliError(`the team database ${db} refused an operation (${oneLine(err)}); the user needs rights to create and write the catalog's tables`);
+    case "53100":
+      return new CliError(`the team database server ${db} is out of disk space (${oneLine(err)}); nothing was changed — free space on the server`);
+  }
+  if (err instanceof Error && /timeout exceeded when trying to connect|Connection terminated/iu.test(err.message)) {
+    return new CliError(`cannot reach the team database ${db} (${oneLine(err)}); check the URL and that the server is running`);
+  }
+  return null;
 }

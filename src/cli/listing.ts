@@ -58,7 +58,16 @@ export type AnyListing = { readonly kind: "run"; readonly listing: Listing<RunRo
  */
 export async function openListing(store: Store, req: ListingRequest, sort: string | undefined, pageSize = 20): Promise<AnyListing> {
   const a = req.args;
-  const base = { tags: a.tag, label: a.label, statuses: a.status as Status[], op: a.op, since: req.since, until: req.until, where: a.where };
+  const base = {
+    tags: a.tag,
+    label: a.label,
+    statuses: a.status as Status[],
+    op: a.op,
+    since: req.since,
+    until: req.until,
+    where: a.where,
+    ...(store.scope === null ? {} : { source: store.scope }),
+  };
   if (a.groups) return { kind: "group", listing: groupListing(store, { ...base, containers: [] }, sort) };
   const archive = a.archive === undefined ? undefined : await findArchive(store, a.archive);
   if (a.archive !== undefined && archive === undefined) {

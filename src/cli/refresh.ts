@@ -1,9 +1,8 @@
 import type { IndexStats } from "../index/indexer.js";
-import { withWriter } from "../index/writer.js";
 import { LockBusyError } from "../index/writer-lock.js";
 import { daemonServing } from "../daemon/state.js";
 import type { Store } from "../store/store.js";
-import { mayCreateDbDir, openStore, requireRunsDir, type Context } from "./context.js";
+import { indexTargetOf, mayCreateDbDir, openStore, requireRunsDir, type Context } from "./context.js";
 import { explainDbError } from "./errors.js";
 import { ProgressBar } from "./print/progress.js";
 
@@ -22,7 +21,10 @@ function slowRefreshMs(): number {
  * database right now, the query answers from it as it is.
  */
 export async function openFresh(ctx: Context, refresh: boolean, hint?: (s: string) => void): Promise<Store> {
-  if (refresh && !daemonServing(ctx.dbPath, ctx.runsDir)) {
+  // A team database is refreshed by each machine's daemon; a query indexes first only the runs
+  // dir that `--runs-dir` names on this machine (docs/team.md).
+  const mine = ctx.backend === "sqlite" || ctx.runsDirFrom === "--runs-dir";
+  if (refresh && mine && !daemonServing(ctx.stateBase, ctx.runsDir)) {
     requireRunsDir(ctx);
     const t0 = Date.now();
     try {
@@ -46,19 +48,22 @@ export async function runIndex(ctx: Context, role: string, waitMs?: number): Pro
   const createDir = mayCreateDbDir(ctx);
   // The indexer pulls in the zip reader; only commands that index load it.
   const { indexRunsDir } = await import("../index/indexer.js");
+  const onRebuild = (why: string) =>
+    process.stderr.write(`catalog: the index ${ctx.dbPath} was not a readable database (${why}); set it aside as ${ctx.dbPath}.corrupt and rebuilt it from the runs dir\n`);
+  const target = await indexTargetOf(ctx, role, createDir, onRebuild);
   try {
-    const onRebuild = (why: string) =>
-      process.stderr.write(`catalog: the index ${ctx.dbPath} was not a readable database (${why}); set it aside as ${ctx.dbPath}.corrupt and rebuilt it from the runs dir\n`);
-    return await withWriter(ctx.dbPath, role, { runsDir: ctx.runsDir, createDir, onRebuild, ...(waitMs === undefined ? {} : { waitMs }) }, async (db) => {
+    return await target.withSink(role, waitMs === undefined ? {} : { waitMs }, async (sink) => {
       const bar = new ProgressBar("indexing");
       try {
-        return await indexRunsDir(db, { runsDir: ctx.runsDir, workers: READER_THREADS, onProgress: (p) => bar.update(p.done, p.total) });
+        return await indexRunsDir(sink, { ...target.indexOptions, runsDir: ctx.runsDir, workers: READER_THREADS, onProgress: (p) => bar.update(p.done, p.total) });
       } finally {
         bar.finish();
       }
     });
   } catch (err) {
     if (err instanceof LockBusyError) throw err;
-    throw explainDbError(err, ctx.dbPath);
+    throw explainDbError(err, ctx.dbLabel);
+  } finally {
+    await target.close();
   }
 }

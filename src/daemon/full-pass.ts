@@ -11,8 +11,8 @@ export type FullPassResult = { readonly busy: true } | { readonly busy: false; r
  * allocates in proportion to the runs dir, and a long-lived process keeps the heap it once grew,
  * so the daemon itself only ever runs small targeted passes.
  */
-export async function runFullPass(runsDir: string, dbPath: string): Promise<FullPassResult> {
-  const r = await runChild(process.execPath, [join(packageRoot(), "bin", "catalog"), "index", "--format", "json", "--runs-dir", runsDir, "--db", dbPath]);
+export async function runFullPass(location: readonly string[], env: NodeJS.ProcessEnv): Promise<FullPassResult> {
+  const r = await runChild(process.execPath, [join(packageRoot(), "bin", "catalog"), "index", "--format", "json", ...location], env);
   if (r.code !== 0) {
     if (r.stderr.includes("is being written by")) return { busy: true };
     throw new Error(`full pass: ${r.stderr.trim() || `exit ${r.code}`}`);
@@ -20,9 +20,9 @@ export async function runFullPass(runsDir: string, dbPath: string): Promise<Full
   return { busy: false, stats: JSON.parse(r.stdout) as IndexStats };
 }
 
-function runChild(cmd: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runChild(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -1,7 +1,10 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, constants, fchmodSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { pidAlive } from "../index/pid.js";
 
-/** What a daemon tells the world about itself, in `<db>.daemon.json` beside the database. */
+/**
+ * What a daemon tells the world about itself, in `<base>.daemon.json`: beside a SQLite database,
+ * or for a team database in the user's cache (src/cli/context.ts, stateBase).
+ */
 export interface DaemonStatus {
   readonly pid: number;
   readonly startedAt: string;
@@ -67,10 +70,40 @@ export function readDaemonStatus(dbPath: string): DaemonStatus | null {
   }
 }
 
+/**
+ * Opens one of the daemon's own files for writing: readable by its owner only (its status names
+ * the runs dir and database), and never through a symlink — a link planted where the file goes
+ * would otherwise have the daemon write wherever it points (docs/reliability.md, "Security").
+ */
+export function openOwnFile(path: string, how: "truncate" | "append"): number {
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | (how === "append" ? constants.O_APPEND : constants.O_TRUNC);
+  const fd = openSync(path, flags, 0o600);
+  try {
+    fchmodSync(fd, 0o600); // a file an older catalog created with the default mode
+  } catch {
+    // not ours to change: it stays as it is
+  }
+  return fd;
+}
+
+function writeOwnFile(path: string, text: string): void {
+  const fd = openOwnFile(path, "truncate");
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function writeDaemonPid(base: string, pid: number): void {
+  writeOwnFile(daemonFiles(base).pid, `${pid}\n`);
+}
+
 /** Written to a temp file and renamed, so a reader never sees half of it. */
-export function writeDaemonStatus(dbPath: string, status: DaemonStatus): void {
-  const path = daemonFiles(dbPath).status;
-  writeFileSync(`${path}.tmp`, JSON.stringify(status, null, 2) + "\n");
+export function writeDaemonStatus(base: string, status: DaemonStatus): void {
+  const path = daemonFiles(base).status;
+  rmSync(`${path}.tmp`, { force: true });
+  writeOwnFile(`${path}.tmp`, JSON.stringify(status, null, 2) + "\n");
   renameSync(`${path}.tmp`, path);
 }
 

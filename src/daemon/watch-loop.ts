@@ -1,12 +1,10 @@
-import { writeFileSync } from "node:fs";
 import { relative, sep } from "node:path";
 import { indexEntries } from "../index/indexer.js";
+import type { IndexSink } from "../index/sink.js";
+import type { IndexTarget } from "../index/target.js";
 import { unitOfEntry } from "../index/units.js";
-import { deadLiveLocks, recheckLiveLocks } from "../index/locks.js";
-import { openDb, type Db } from "../index/db.js";
-import { withWriter } from "../index/writer.js";
 import { LockBusyError } from "../index/writer-lock.js";
-import { daemonFiles, liveDaemonPid, removeDaemonFiles, writeDaemonStatus, type DaemonStatus } from "./state.js";
+import { liveDaemonPid, removeDaemonFiles, writeDaemonPid, writeDaemonStatus, type DaemonStatus } from "./state.js";
 import { DirWatchers } from "./dir-watchers.js";
 import { HotSet } from "./hot-set.js";
 import { RunsDirWatch } from "./runs-dir-watch.js";
@@ -16,7 +14,12 @@ import { seedOrder } from "./seed.js";
 
 export interface WatchLoopOptions {
   readonly runsDir: string;
-  readonly dbPath: string;
+  /** where passes write: a SQLite file or a source of a team database */
+  readonly target: IndexTarget;
+  /** base of the daemon's pid, status and log files (`<base>.daemon.*`) */
+  readonly stateBase: string;
+  /** how a full pass's `catalog index` child is started: its location options and environment */
+  readonly fullPass: { readonly args: readonly string[]; readonly env: NodeJS.ProcessEnv };
   /** period of the cheap stat sweep: what is not watched is seen within this */
   readonly sweepMs: number;
   /** a full index (a `catalog index` child) replaces every this many sweeps */
@@ -82,11 +85,11 @@ export class WatchLoop {
 
   /** Claims the database (one daemon per database), indexes, then keeps it fresh. */
   async start(): Promise<void> {
-    const other = liveDaemonPid(this.o.dbPath);
+    const other = liveDaemonPid(this.o.stateBase);
     if (other !== null && other !== process.pid) {
-      throw new Error(`a daemon (pid ${other}) already serves ${this.o.dbPath}`);
+      throw new Error(`a daemon (pid ${other}) already serves ${this.o.runsDir} into ${this.o.target.label}`);
     }
-    writeFileSync(daemonFiles(this.o.dbPath).pid, `${process.pid}\n`);
+    writeDaemonPid(this.o.stateBase, process.pid);
     this.writeStatus();
     // What the passes import lazily is imported now: Node remembers an import that failed (for
     // want of a file descriptor, say) as failed for good, and the daemon lives long.
@@ -127,7 +130,8 @@ export class WatchLoop {
     await this.chain;
     this.runsDirWatch.close();
     this.hot.closeAll();
-    removeDaemonFiles(this.o.dbPath, process.pid);
+    removeDaemonFiles(this.o.stateBase, process.pid);
+    await this.o.target.close();
     this.o.log("stopped");
   }
 
@@ -278,7 +282,7 @@ export class WatchLoop {
     const batch = this.takePending();
     let busy = true;
     try {
-      const r = await runFullPass(this.o.runsDir, this.o.dbPath);
+      const r = await runFullPass(this.o.fullPass.args, this.o.fullPass.env);
       busy = r.busy;
       if (!r.busy && r.stats.read + r.stats.removed > 0) this.o.log(`full pass: ${r.stats.read} read, ${r.stats.removed} removed`);
     } finally {
@@ -298,8 +302,8 @@ export class WatchLoop {
     const batch = this.takePending();
     let ok = false;
     try {
-      ok = await this.withDb(async (db) => {
-        const s = await indexEntries(db, { runsDir: this.o.runsDir }, batch.keys());
+      ok = await this.withSink(async (sink) => {
+        const s = await indexEntries(sink, { ...this.o.target.indexOptions, runsDir: this.o.runsDir }, batch.keys());
         if (s.read + s.removed > 0) this.o.log(`change: ${s.read} read, ${s.removed} removed (${batch.size} entries)`);
       }, () => setTimeout(() => void this.enqueue(() => this.entriesPass()), BUSY_RETRY_MS).unref());
     } finally {
@@ -310,32 +314,24 @@ export class WatchLoop {
 
   private async lockPass(): Promise<void> {
     // Read-only look first: most of the time nothing runs and no writer is needed.
-    const ro = openDb(this.o.dbPath, { readonly: true });
-    let dead: string[];
-    let live: string[];
-    try {
-      dead = deadLiveLocks(ro);
-      live = liveRunIds(ro);
-    } finally {
-      ro.close();
-    }
+    const { live, dead } = await this.o.target.withReader((sink) => sink.liveRuns(MAX_LIVE_HOT));
     // Running runs stay among the recently active: their `started`, lock and exit are seen at once.
     for (const id of live) if (this.hot.touch(`${id}.meta`)) this.markPending(`${id}.meta`);
     if (dead.length === 0) {
       this.writeStatus(); // a heartbeat for `daemon status`
       return;
     }
-    await this.withDb(async (db) => {
-      const died = recheckLiveLocks(db);
+    await this.withSink(async (sink) => {
+      const died = await sink.recheckLocks();
       if (died.length > 0) this.o.log(`${died.length} running run(s) found dead: terminated`);
     }, () => undefined);
   }
 
   /** One pass under the writer lock; if another indexer holds it, `onBusy` and report false. */
-  private async withDb(fn: (db: Db) => Promise<void>, onBusy: () => void): Promise<boolean> {
+  private async withSink(fn: (sink: IndexSink) => Promise<void>, onBusy: () => void): Promise<boolean> {
     const t0 = Date.now();
     try {
-      await withWriter(this.o.dbPath, ROLE, { runsDir: this.o.runsDir, createDir: false, waitMs: 0 }, fn);
+      await this.o.target.withSink(ROLE, { waitMs: 0 }, fn);
     } catch (err) {
       if (err instanceof LockBusyError) {
         onBusy();
@@ -362,7 +358,7 @@ export class WatchLoop {
       pid: process.pid,
       startedAt: this.startedAt,
       runsDir: this.o.runsDir,
-      db: this.o.dbPath,
+      db: this.o.target.label,
       ready: this.ready,
       watches: (this.runsDirWatch.watching ? 1 : 0) + this.hot.watches,
       watchCap: this.o.maxWatches,
@@ -394,17 +390,9 @@ export class WatchLoop {
       this.o.log(status.watchError === null ? "every wanted directory is watched again" : `${status.watchFailures} director${status.watchFailures === 1 ? "y" : "ies"} could not be watched (${status.watchError}); the sweep covers them`);
     }
     try {
-      writeDaemonStatus(this.o.dbPath, status);
+      writeDaemonStatus(this.o.stateBase, status);
     } catch (err) {
       this.o.log(`cannot write status: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-}
-
-/** Runs the index holds as running (their pid alive at the last check), newest first. */
-function liveRunIds(db: Db): string[] {
-  return db
-    .prepare("SELECT id FROM runs WHERE lock_present AND lock_alive = 1 ORDER BY timestamp DESC LIMIT ?")
-    .pluck()
-    .all(MAX_LIVE_HOT) as string[];
 }

@@ -10,19 +10,28 @@ const MARKER_PREFIX = 37;
  * id. A missing dir, or one without a usable marker, means `active`.
  */
 export function readContainer(moveDir: string): string {
+  return readMove(moveDir).container;
+}
+
+/** The same, with the newest marker's name (null when there is none). */
+export function readMove(moveDir: string): { container: string; marker: string | null } {
   let names: string[];
   try {
     names = readdirSync(moveDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") return ACTIVE;
+    if (code === "ENOENT" || code === "ENOTDIR") return { container: ACTIVE, marker: null };
     throw err;
   }
-  return containerFromMarkers(names);
+  const marker = newestMarker(names);
+  return { container: marker === undefined ? ACTIVE : marker.slice(MARKER_PREFIX), marker: marker ?? null };
 }
 
 export function containerFromMarkers(names: readonly string[]): string {
-  const sorted = [...names].sort((a, b) => compareCodePoints(b, a));
-  const marker = sorted.find((n) => n.length >= MARKER_PREFIX);
+  const marker = newestMarker(names);
   return marker === undefined ? ACTIVE : marker.slice(MARKER_PREFIX);
+}
+
+function newestMarker(names: readonly string[]): string | undefined {
+  return [...names].sort((a, b) => compareCodePoints(b, a)).find((n) => n.length >= MARKER_PREFIX);
 }

@@ -1,5 +1,5 @@
-import type { Db } from "./db.js";
 import { listUnits } from "./indexer.js";
+import type { IndexSink } from "./sink.js";
 
 export interface CheckReport {
   /** units whose files changed since they were indexed */
@@ -15,8 +15,8 @@ export interface CheckReport {
 }
 
 /** Compares the index with the runs dir (the one it indexes) without writing anything. */
-export function checkIndex(db: Db, runsDir: string): CheckReport {
-  const stored = new Map(db.prepare<[], { unit: string; fingerprint: number }>("SELECT unit, fingerprint FROM entries").all().map((r) => [r.unit, r.fingerprint]));
+export async function checkIndex(sink: Pick<IndexSink, "storedUnits" | "issues">, runsDir: string): Promise<CheckReport> {
+  const stored = await sink.storedUnits();
   const onDisk = listUnits(runsDir);
   const present = new Set(onDisk.map((u) => u.unit));
   const stale: string[] = [];
@@ -27,9 +27,7 @@ export function checkIndex(db: Db, runsDir: string): CheckReport {
     else if (fp !== u.fingerprint) stale.push(u.unit);
   }
   const gone = [...stored.keys()].filter((u) => !present.has(u));
-  const issues = db.prepare<[], { unit: string; path: string; message: string; severity: string }>(
-    "SELECT unit, path, message, severity FROM index_errors ORDER BY path, message",
-  ).all();
+  const issues = await sink.issues();
   const strip = ({ unit, path, message }: (typeof issues)[number]) => ({ unit, path, message });
   return {
     stale: stale.sort(),

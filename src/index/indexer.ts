@@ -1,10 +1,6 @@
-import { hostname } from "node:os";
 import { unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
-import type { Db } from "./db.js";
-import { refreshGroupStates } from "./group-state.js";
-import { recheckLiveLocks } from "./locks.js";
-import { prepareStatements, type Statements } from "./statements.js";
 import { InProcessReader, WorkerReader, workerScript, type UnitReader } from "./readers.js";
+import type { IndexSink } from "./sink.js";
 import type { UnitRead } from "./unit-read.js";
 import { UnitWriter } from "./unit-writer.js";
 import { probeUnits, scanRunsDir, splitUnit, unitOfEntry, type DiskUnit } from "./units.js";
@@ -17,8 +13,6 @@ export interface IndexProgress {
 
 export interface IndexOptions {
   readonly runsDir: string;
-  /** the machine the runs dir is on, as rows record it (default: this machine's name) */
-  readonly host?: string;
   /**
    * Reader threads for large passes (0: read on this thread). The CLI uses two: reading and
    * parsing overlap with the SQL writes.
@@ -26,6 +20,8 @@ export interface IndexOptions {
   readonly workers?: number;
   /** called after each unit read while work remains */
   readonly onProgress?: (p: IndexProgress) => void;
+  /** take each run's newest meta file time (a database showing one copy of runs on many hosts) */
+  readonly filesTime?: boolean;
 }
 
 export interface IndexStats {
@@ -50,27 +46,23 @@ const WORKER_MIN_UNITS = 2000;
  * differs from the stored one (or that had read errors) is read again, vanished units are dropped.
  * A first index is the same pass over an empty database.
  */
-export async function indexRunsDir(db: Db, options: IndexOptions): Promise<IndexStats> {
-  const st = prepareStatements(db);
-  // unit_key → fingerprint, all numbers: at 100k runs this is 200k pairs, and loading them as
-  // strings cost more than the stats.
-  const stored = new Map(st.allEntries.raw(true).all() as unknown as [number, Fingerprint][]);
-  const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
+export async function indexRunsDir(sink: IndexSink, options: IndexOptions): Promise<IndexStats> {
+  const stored = await sink.storedFingerprints();
+  const withErrors = await sink.unitsWithErrors();
   const errorKeys = new Set([...withErrors].map((u) => unitKeyHash(...splitUnit(u))));
   // Into an empty index every unit is read: each is fingerprinted by its reader, just before it
   // is read, rather than all of them first on this thread. Otherwise unchanged units are dropped
   // as they are listed, so only changed ones are ever built.
   const scan = scanRunsDir(options.runsDir, stored.size > 0, (key, fp) => stored.get(key) === fp && !errorKeys.has(key));
-  const vanished = [...stored.keys()].filter((k) => !scan.present.has(k)).flatMap((k) => st.unitByKey.all(k).map((r) => r.unit));
-  return applyUnits(db, st, options, scan.units, vanished, (unit) => stored.get(unitKeyHash(...splitUnit(unit))), scan.present.size);
+  const vanished = await sink.unitsOfKeys([...stored.keys()].filter((k) => !scan.present.has(k)));
+  return applyUnits(sink, options, scan.units, vanished, (unit) => stored.get(unitKeyHash(...splitUnit(unit))), withErrors, scan.present.size);
 }
 
 /**
  * The same for just the units that own the given runs-dir entry names (what a file watcher saw
  * change): each is fingerprinted again, read if it changed, dropped if it is gone.
  */
-export async function indexEntries(db: Db, options: IndexOptions, entryNames: Iterable<string>): Promise<IndexStats> {
-  const st = prepareStatements(db);
+export async function indexEntries(sink: IndexSink, options: IndexOptions, entryNames: Iterable<string>): Promise<IndexStats> {
   const wanted = new Set<string>();
   for (const name of entryNames) {
     const unit = unitOfEntry(name);
@@ -78,35 +70,36 @@ export async function indexEntries(db: Db, options: IndexOptions, entryNames: It
   }
   const onDisk = probeUnits(options.runsDir, wanted);
   const present = new Set(onDisk.map((u) => u.unit));
-  const stored = (unit: string) => st.entry.get(unit)?.fingerprint;
+  const fingerprints = await sink.fingerprintsOf([...wanted]);
+  const stored = (unit: string) => fingerprints.get(unit);
   const vanished = [...wanted].filter((u) => !present.has(u) && stored(u) !== undefined);
-  return applyUnits(db, st, options, onDisk, vanished, stored, onDisk.length);
+  return applyUnits(sink, options, onDisk, vanished, stored, await sink.unitsWithErrors(), onDisk.length);
 }
 
 async function applyUnits(
-  db: Db,
-  st: Statements,
+  sink: IndexSink,
   options: IndexOptions,
   onDisk: readonly DiskUnit[],
   vanished: readonly string[],
   stored: (unit: string) => Fingerprint | undefined,
+  withErrors: ReadonlySet<string>,
   unitsOnDisk: number,
 ): Promise<IndexStats> {
   const { runsDir } = options;
-  const withErrors = new Set(st.unitsWithErrors.all().map((r) => r.unit));
   const changed = onDisk.filter((u) => u.fingerprint === null || stored(u.unit) !== u.fingerprint || withErrors.has(u.unit));
 
   if (changed.length === 0 && vanished.length === 0) {
     // Nothing to write but pids that may have died since: no transaction unless one did.
-    recheckLiveLocks(db);
-    return { read: 0, removed: 0, units: unitsOnDisk, errors: st.countErrors.get()!.n, notes: st.countNotes.get()!.n };
+    await sink.recheckLocks();
+    return { read: 0, removed: 0, units: unitsOnDisk, ...(await issueCounts(sink)) };
   }
-  const writer = new UnitWriter(st, runsDir, withErrors);
+  const writer = new UnitWriter(sink, runsDir, withErrors, options.filesTime ?? false);
   const script = (options.workers ?? 0) > 0 && changed.length >= WORKER_MIN_UNITS ? workerScript() : null;
   const reader: UnitReader = script ? new WorkerReader(runsDir, script, options.workers!) : new InProcessReader(runsDir);
-  db.exec("BEGIN IMMEDIATE");
+  await sink.begin();
   try {
     for (const unit of vanished) writer.remove(unit);
+    await sink.flush();
     // Readers run ahead by a few batches; results are applied in order as they arrive.
     const batches: DiskUnit[][] = [];
     for (let i = 0; i < changed.length; i += BATCH) batches.push(changed.slice(i, i + BATCH));
@@ -114,29 +107,31 @@ async function applyUnits(
     let next = 0;
     let done = 0;
     const pump = () => {
-      while (inflight.length < 4 && next < batches.length) inflight.push(reader.read(batches[next++]!.map((u) => writer.task(u))));
+      while (inflight.length < 4 && next < batches.length) {
+        const batch = batches[next++]!;
+        inflight.push(sink.prefetch(batch).then(() => reader.read(batch.map((u) => writer.task(u)))));
+      }
     };
     pump();
     for (const batch of batches) {
       const results = await inflight.shift()!;
       pump();
       batch.forEach((u, j) => writer.apply(u, results[j]!));
+      await sink.flush();
       done += batch.length;
       options.onProgress?.({ done, total: changed.length });
     }
-    writer.refreshAttrs();
-    writer.refreshValues();
-    recheckLiveLocks(db);
-    refreshGroupStates(db, writer.changedGroups, writer.changedRuns);
-    st.putMeta.run("runs_dir", runsDir);
-    st.putMeta.run("host", options.host ?? hostname());
-    st.putMeta.run("indexed_at", new Date().toISOString());
-    db.exec("COMMIT");
+    await sink.finish(writer.changes());
   } catch (err) {
-    if (db.inTransaction) db.exec("ROLLBACK");
+    await sink.rollback();
     throw err;
   } finally {
     await reader.close();
   }
-  return { read: changed.length, removed: vanished.length, units: unitsOnDisk, errors: st.countErrors.get()!.n, notes: st.countNotes.get()!.n };
+  return { read: changed.length, removed: vanished.length, units: unitsOnDisk, ...(await issueCounts(sink)) };
+}
+
+async function issueCounts(sink: IndexSink): Promise<{ errors: number; notes: number }> {
+  const c = await sink.issueCounts();
+  return { errors: c.errors, notes: c.notes };
 }

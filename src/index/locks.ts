@@ -12,6 +12,11 @@ export function deadLiveLocks(db: Db, among?: readonly string[]): string[] {
   return live.filter((r) => !pidAlive(r.lock_pid)).map((r) => r.id);
 }
 
+/** Runs stored as running, newest first, at most `limit`. */
+export function liveRunIds(db: Db, limit: number): string[] {
+  return db.prepare("SELECT id FROM runs WHERE lock_present AND lock_alive = 1 ORDER BY timestamp DESC LIMIT ?").pluck().all(limit) as string[];
+}
+
 /**
  * Re-checks runs stored as running (a partial index holds only locked runs, so this is cheap).
  * A run whose pid died becomes `terminated`, and so do the summaries of the groups listing it,

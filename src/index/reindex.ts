@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { checkRunsDir } from "./binding.js";
 import { openDb } from "./db.js";
 import { indexRunsDir, type IndexOptions, type IndexStats } from "./indexer.js";
+import { SqliteSink } from "./sqlite-sink.js";
 import { migrate } from "./migrate.js";
 import { acquireWriterLock } from "./writer-lock.js";
 
@@ -18,7 +19,7 @@ const SIDE_FILES = ["-wal", "-shm", "-journal"];
  * is the new file renamed in. Readers open the database read-only, and a read-only connection
  * never deletes the WAL when it closes, so an old reader cannot disturb the new file's WAL.
  */
-export async function reindex(dbPath: string, options: IndexOptions, createDir = true): Promise<IndexStats> {
+export async function reindex(dbPath: string, options: IndexOptions, host: string, createDir = true): Promise<IndexStats> {
   if (createDir) mkdirSync(dirname(dbPath), { recursive: true });
   const lock = await acquireWriterLock(dbPath, "catalog reindex");
   const tmp = `${dbPath}.reindex-${process.pid}`;
@@ -29,7 +30,7 @@ export async function reindex(dbPath: string, options: IndexOptions, createDir =
     let stats: IndexStats;
     try {
       await migrate(fresh);
-      stats = await indexRunsDir(fresh, options);
+      stats = await indexRunsDir(new SqliteSink(fresh, options.runsDir, host), options);
       fresh.pragma("journal_mode = WAL");
     } finally {
       fresh.close();

@@ -1,5 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./db.js";
+import type { RunRow, StoredIssue } from "./sink.js";
 
 /** Every write the indexer makes, prepared once per connection. */
 export interface Statements {
@@ -9,9 +10,11 @@ export interface Statements {
   readonly unitsWithErrors: Statement<[], { unit: string }>;
   readonly countErrors: Statement<[], { n: number }>;
   readonly countNotes: Statement<[], { n: number }>;
+  readonly allUnits: Statement<[], { unit: string; fingerprint: number }>;
+  readonly allIssues: Statement<[], StoredIssue>;
   readonly putEntry: Statement<[string, number, number]>;
   readonly deleteEntry: Statement<[string]>;
-  readonly putRun: Statement<Record<string, unknown>>;
+  readonly putRun: Statement<[RunRow]>;
   readonly deleteRun: Statement<[string]>;
   readonly putMove: Statement<[string, string]>;
   readonly deleteMove: Statement<[string]>;
@@ -48,6 +51,8 @@ export function prepareStatements(db: Db): Statements {
     unitsWithErrors: db.prepare("SELECT DISTINCT unit FROM index_errors"),
     countErrors: db.prepare("SELECT count(*) AS n FROM index_errors WHERE severity = 'error'"),
     countNotes: db.prepare("SELECT count(*) AS n FROM index_errors WHERE severity = 'note'"),
+    allUnits: db.prepare("SELECT unit, fingerprint FROM entries"),
+    allIssues: db.prepare("SELECT unit, path, message, severity FROM index_errors ORDER BY path, message"),
     putEntry: db.prepare("INSERT OR REPLACE INTO entries (unit, unit_key, fingerprint) VALUES (?, ?, ?)"),
     deleteEntry: db.prepare("DELETE FROM entries WHERE unit = ?"),
     putRun: db.prepare(`INSERT OR REPLACE INTO runs (

@@ -20,6 +20,8 @@ export interface QueryFilter {
   readonly containers: readonly string[];
   /** a `--where` expression (docs/filters.md); "" is no filter */
   readonly where?: string;
+  /** only rows with a copy in this source (a team database narrowed by `--runs-dir`) */
+  readonly source?: SourceScope;
 }
 
 /**
@@ -32,6 +34,7 @@ export function onlyContainers(f: QueryFilter): boolean {
 
 export type { Clause } from "../store/sql.js";
 import type { Dialect } from "../store/dialect.js";
+import type { SourceScope } from "../store/store.js";
 import type { Clause } from "../store/sql.js";
 
 export function and(parts: readonly Clause[]): Clause {

@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { SourceScope, Store } from "../store/store.js";
 import { and, inClause, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
 import type { Page } from "./runs.js";
@@ -47,6 +47,9 @@ function groupWhere(store: Store, f: QueryFilter): Clause {
   if (f.since !== undefined) parts.push({ sql: "started >= ?", params: [f.since] });
   if (f.until !== undefined) parts.push({ sql: "started < ?", params: [f.until] });
   if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "group", { dialect: d }));
+  if (f.source !== undefined) {
+    parts.push({ sql: "group_list.id IN (SELECT id FROM group_dirs WHERE host = ? AND runs_dir = ?)", params: [f.source.host, f.source.runsDir] });
+  }
   return and(parts);
 }
 
@@ -107,6 +110,10 @@ export async function groupMembers(store: Store, groupIds: readonly string[]): P
 }
 
 /** The dir a group was read from (its attr log), by id; on a team database, this host's copy. */
-export async function groupDirName(store: Store, id: string): Promise<string | undefined> {
-  return (await store.get<{ dir_name: string }>({ sql: "SELECT dir_name FROM group_dirs WHERE id = ? AND (host IS NULL OR host = ?)", params: [id, store.localHost] }))?.dir_name;
+export async function groupDirName(store: Store, id: string, source: SourceScope | null): Promise<string | undefined> {
+  const q: Clause =
+    source === null
+      ? { sql: "SELECT dir_name FROM group_dirs WHERE id = ?", params: [id] }
+      : { sql: "SELECT dir_name FROM group_dirs WHERE id = ? AND host = ? AND runs_dir = ?", params: [id, source.host, source.runsDir] };
+  return (await store.get<{ dir_name: string }>(q))?.dir_name;
 }

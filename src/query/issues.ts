@@ -11,7 +11,7 @@ export interface IssueRow {
 /** What could not be read of a run (its meta, attr log, markers) or of a group's dir. */
 export async function issuesOf(store: Store, kind: "run" | "group", id: string): Promise<IssueRow[]> {
   const units = kind === "run" ? [`run:${id}`, `user:${id}`, `move:${id}`] : [];
-  const groupDir = kind === "group" ? await groupDirName(store, id) : undefined;
+  const groupDir = kind === "group" ? await groupDirName(store, id, null) : undefined;
   if (groupDir !== undefined) units.push(`group:${groupDir}`);
   const among = store.dialect.inList({ sql: "unit", params: [] }, units);
   return store.all<IssueRow>({ sql: `SELECT path, message, severity FROM index_errors WHERE ${among.sql} ORDER BY severity, path`, params: among.params });

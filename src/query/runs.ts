@@ -1,4 +1,4 @@
-import type { Store } from "../store/store.js";
+import type { SourceScope, Store } from "../store/store.js";
 import { containerCount } from "./counts.js";
 import { and, inClause, onlyContainers, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
@@ -52,6 +52,9 @@ function runWhere(store: Store, f: QueryFilter, plan: Plan = "index"): Clause {
     parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
   }
   if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "run", { plan, dialect: d }));
+  if (f.source !== undefined) {
+    parts.push({ sql: "run_list.id IN (SELECT id FROM run_copies WHERE host = ? AND runs_dir = ?)", params: [f.source.host, f.source.runsDir] });
+  }
   return and(parts);
 }
 
@@ -113,4 +116,10 @@ export async function runsByPrefix(store: Store, prefix: string): Promise<RunRow
 export async function getRun(store: Store, id: string): Promise<RunRow | undefined> {
   const row = await store.get<RunRow>({ sql: "SELECT * FROM run_list WHERE id = ?", params: [id] });
   return row === undefined ? undefined : (await fixDeadLocks(store, [row]))[0];
+}
+
+/** Whether the run has a copy in the source (a team database: its files are there). */
+export async function hasCopyIn(store: Store, id: string, source: SourceScope): Promise<boolean> {
+  const row = await store.get<{ id: string }>({ sql: "SELECT id FROM run_copies WHERE id = ? AND host = ? AND runs_dir = ?", params: [id, source.host, source.runsDir] });
+  return row !== undefined;
 }

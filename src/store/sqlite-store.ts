@@ -12,6 +12,8 @@ export class SqliteStore implements Store {
   readonly dialect = sqliteDialect;
   // one SQLite file indexes one runs dir of this machine
   readonly localHost = null;
+  // the file indexes one runs dir: there is nothing to narrow
+  readonly scope = null;
   private readonly statements = new Map<string, Statement<unknown[], unknown>>();
 
   constructor(readonly db: Db) {}

@@ -7,8 +7,16 @@
 import type { Dialect } from "./dialect.js";
 import type { Clause } from "./sql.js";
 
+/** One runs dir of one host: a source of a team database (docs/team.md). */
+export interface SourceScope {
+  readonly host: string;
+  readonly runsDir: string;
+}
+
 export interface Store {
   readonly dialect: Dialect;
+  /** listings narrowed to runs and groups with a copy in this source (`--runs-dir` on a team database) */
+  readonly scope: SourceScope | null;
   /** the host whose runs' pids this process can check (null: every run is this machine's) */
   readonly localHost: string | null;
   /** every row the statement returns, typed by the caller where it writes the statement */

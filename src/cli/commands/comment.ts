@@ -54,7 +54,7 @@ export async function runComment(a: CommentArgs, io: Io): Promise<number> {
       }
     }
     for (const t of targets) {
-      const target = await logTargetOf(store, ctx.runsDir, t);
+      const target = await logTargetOf(store, ctx, t);
       const entry =
         a.delete !== undefined ? deleteCommentEntry(author, a.delete) : a.edit !== undefined ? editCommentEntry(author, a.edit, a.msg!) : newCommentEntry(author, a.msg!).entry;
       writes.push({ target, entry });

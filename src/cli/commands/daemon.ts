@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { packageRoot } from "../../package-root.js";
-import { daemonFiles, liveDaemonPid, readDaemonStatus, removeDaemonFiles, type DaemonStatus } from "../../daemon/state.js";
+import { daemonFiles, liveDaemonPid, openOwnFile, readDaemonStatus, removeDaemonFiles, type DaemonStatus } from "../../daemon/state.js";
 import { pidAlive } from "../../index/pid.js";
 import type { DAEMON_START_ARGS, DAEMON_STATUS_ARGS, DAEMON_STOP_ARGS, WATCH_ARGS } from "../commands.js";
-import { checkExistingDb, locate, mayCreateDbDir, requireRunsDir, type Context } from "../context.js";
+import { checkExistingDb, indexTargetOf, locate, mayCreateDbDir, requireRunsDir, type Context } from "../context.js";
 import { CliError } from "../errors.js";
 import type { ArgsOf, Io } from "../spec.js";
 
@@ -13,7 +13,19 @@ import type { ArgsOf, Io } from "../spec.js";
 function prepare(ctx: Context): void {
   requireRunsDir(ctx);
   if (mayCreateDbDir(ctx)) mkdirSync(dirname(ctx.dbPath), { recursive: true });
+  // a team database's daemon keeps its files in the user's cache
+  if (ctx.backend === "postgres") mkdirSync(dirname(ctx.stateBase), { recursive: true, mode: 0o700 });
   checkExistingDb(ctx);
+}
+
+/**
+ * The location options a daemon's children get (`watch`, a full pass's `index`). A team
+ * database's URL goes through the environment: a password in it would show in process lists.
+ */
+function childLocation(ctx: Context): { args: string[]; env: NodeJS.ProcessEnv } {
+  const args = ["--runs-dir", ctx.runsDir, "--host", ctx.host];
+  if (ctx.backend === "sqlite") return { args: [...args, "--db", ctx.dbPath], env: process.env };
+  return { args, env: { ...process.env, CATALOG_DB: ctx.dbPath } };
 }
 
 /** `catalog watch`: the daemon's loop in the foreground, logging to stderr, until SIGTERM/SIGINT. */
@@ -25,7 +37,9 @@ export async function runWatch(args: ArgsOf<typeof WATCH_ARGS>): Promise<void> {
   const loop = new WatchLoop({
     ...DEFAULT_WATCH_OPTIONS,
     runsDir: ctx.runsDir,
-    dbPath: ctx.dbPath,
+    target: await indexTargetOf(ctx, "catalog daemon", false),
+    stateBase: ctx.stateBase,
+    fullPass: childLocation(ctx),
     sweepMs: args.sweep * 1000,
     lockCheckMs: args.lockCheck * 1000,
     maxWatches: args.maxWatches,
@@ -51,16 +65,22 @@ export async function runWatch(args: ArgsOf<typeof WATCH_ARGS>): Promise<void> {
 /** `catalog daemon start`: the watch loop as a detached process with its log beside the DB. */
 export async function runDaemonStart(args: ArgsOf<typeof DAEMON_START_ARGS>, io: Io): Promise<void> {
   const ctx = locate(args);
-  const running = liveDaemonPid(ctx.dbPath);
-  if (running !== null) throw new CliError(`a daemon (pid ${running}) already serves ${ctx.dbPath}; \`catalog daemon stop\` stops it`);
+  const running = liveDaemonPid(ctx.stateBase);
+  if (running !== null) throw new CliError(`a daemon (pid ${running}) already serves ${ctx.runsDir} into ${ctx.dbLabel}; \`catalog daemon stop\` stops it`);
   prepare(ctx);
-  const files = daemonFiles(ctx.dbPath);
-  const logFd = openSync(files.log, "a");
+  const files = daemonFiles(ctx.stateBase);
+  let logFd: number;
+  try {
+    logFd = openOwnFile(files.log, "append");
+  } catch (err) {
+    throw new CliError(`cannot open the daemon log ${files.log}: ${(err as NodeJS.ErrnoException).code === "ELOOP" ? "it is a symlink; remove it" : String(err)}`);
+  }
   const bin = join(packageRoot(), "bin", "catalog");
+  const location = childLocation(ctx);
   const child = spawn(
     process.execPath,
-    [bin, "watch", "--runs-dir", ctx.runsDir, "--db", ctx.dbPath, "--sweep", String(args.sweep), "--lock-check", String(args.lockCheck), "--max-watches", String(args.maxWatches)],
-    { detached: true, stdio: ["ignore", logFd, logFd] },
+    [bin, "watch", ...location.args, "--sweep", String(args.sweep), "--lock-check", String(args.lockCheck), "--max-watches", String(args.maxWatches)],
+    { detached: true, stdio: ["ignore", logFd, logFd], env: location.env },
   );
   closeSync(logFd);
   child.unref();
@@ -69,7 +89,7 @@ export async function runDaemonStart(args: ArgsOf<typeof DAEMON_START_ARGS>, io:
   // Ready once the first full index is in: from then on queries trust the index.
   const deadline = Date.now() + 10 * 60_000;
   while (Date.now() < deadline) {
-    const status = readDaemonStatus(ctx.dbPath);
+    const status = readDaemonStatus(ctx.stateBase);
     if (status?.pid === pid && status.ready) {
       io.out(`daemon started (pid ${pid}) for ${ctx.runsDir}\nlog: ${files.log}\n`);
       return;
@@ -83,10 +103,10 @@ export async function runDaemonStart(args: ArgsOf<typeof DAEMON_START_ARGS>, io:
 /** `catalog daemon stop`: SIGTERM, then wait for the current transaction to finish. */
 export async function runDaemonStop(args: ArgsOf<typeof DAEMON_STOP_ARGS>, io: Io): Promise<number> {
   const ctx = locate(args);
-  const pid = liveDaemonPid(ctx.dbPath);
+  const pid = liveDaemonPid(ctx.stateBase);
   if (pid === null) {
-    removeDaemonFiles(ctx.dbPath);
-    io.out(`no daemon serves ${ctx.dbPath}\n`);
+    removeDaemonFiles(ctx.stateBase);
+    io.out(`no daemon serves ${ctx.dbLabel}\n`);
     return 0;
   }
   process.kill(pid, "SIGTERM");
@@ -102,10 +122,10 @@ export async function runDaemonStop(args: ArgsOf<typeof DAEMON_STOP_ARGS>, io: I
 /** `catalog daemon status`: what the daemon says of itself; exit 1 when none runs. */
 export function runDaemonStatus(args: ArgsOf<typeof DAEMON_STATUS_ARGS>, io: Io): number {
   const ctx = locate(args);
-  const pid = liveDaemonPid(ctx.dbPath);
-  const s = readDaemonStatus(ctx.dbPath);
+  const pid = liveDaemonPid(ctx.stateBase);
+  const s = readDaemonStatus(ctx.stateBase);
   if (pid === null || s === null || s.pid !== pid) {
-    io.out(`not running (db ${ctx.dbPath})\n`);
+    io.out(`not running (db ${ctx.dbLabel})\n`);
     return 1;
   }
   const now = Date.now();

@@ -89,7 +89,7 @@ async function changeMembers(a: MembersArgs, io: Io, op: "add" | "remove"): Prom
   let target: LogTarget;
   try {
     group = (await selectOne(allGroups(store), a.group, "group")).row;
-    target = await logTargetOf(store, ctx.runsDir, { kind: "group", n: 0, row: group });
+    target = await logTargetOf(store, ctx, { kind: "group", n: 0, row: group });
     const members = new Set((await groupMembers(store, [group.id])).map((m) => m.run_id));
     let selected: string[];
     if (op === "remove") {

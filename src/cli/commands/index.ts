@@ -1,6 +1,6 @@
 import type { IndexStats } from "../../index/indexer.js";
 import type { INDEX_ARGS, REINDEX_ARGS } from "../commands.js";
-import { locate, mayCreateDbDir, requireRunsDir } from "../context.js";
+import { indexTargetOf, locate, mayCreateDbDir, requireRunsDir } from "../context.js";
 import { explainDbError } from "../errors.js";
 import { ProgressBar } from "../print/progress.js";
 import { READER_THREADS, runIndex } from "../refresh.js";
@@ -28,15 +28,16 @@ export async function runReindexCommand(a: ArgsOf<typeof REINDEX_ARGS>, io: Io):
   requireRunsDir(ctx);
   const createDir = mayCreateDbDir(ctx);
   const started = Date.now();
-  const { reindex } = await import("../../index/reindex.js");
+  const target = await indexTargetOf(ctx, "catalog reindex", createDir);
   const bar = new ProgressBar("reindexing");
   try {
-    const stats = await reindex(ctx.dbPath, { runsDir: ctx.runsDir, workers: READER_THREADS, onProgress: (p) => bar.update(p.done, p.total) }, createDir);
+    const stats = await target.reindex({ workers: READER_THREADS, onProgress: (p) => bar.update(p.done, p.total) });
     bar.finish();
     io.out(summary("reindexed", ctx.runsDir, stats, started));
   } catch (err) {
-    throw explainDbError(err, ctx.dbPath);
+    throw explainDbError(err, ctx.dbLabel);
   } finally {
     bar.finish();
+    await target.close();
   }
 }

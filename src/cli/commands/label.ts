@@ -23,7 +23,7 @@ export async function runLabel(a: ArgsOf<typeof LABEL_ARGS>, io: Io): Promise<nu
   try {
     targets = await selectTargets(store, req, a.specs, a.all);
     for (const t of targets) {
-      const target = await logTargetOf(store, ctx.runsDir, t);
+      const target = await logTargetOf(store, ctx, t);
       // Clearing the label of a run that has no attr log changes nothing (Gage writes nothing).
       if (a.set === undefined && target.create && !existsSync(targetDir(target))) continue;
       writes.push({ target, entry: labelEntry(author, a.set ?? null) });

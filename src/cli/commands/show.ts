@@ -28,7 +28,10 @@ export async function runShow(a: ShowArgs, io: Io): Promise<number> {
   try {
     const target = await findTarget(store, req, a.spec ?? "1");
     if (a.format === "json") {
-      const record = target.kind === "run" ? (await runsToJson(store, [target.row], { fullOp: true }))[0]! : (await groupsToJson(store, [target.row]))[0]!;
+      const record =
+        target.kind === "run"
+          ? { ...(await runsToJson(store, [target.row], { fullOp: true }))[0]!, copies: (await copiesOf(store, [target.row.id])).get(target.row.id) ?? [] }
+          : (await groupsToJson(store, [target.row]))[0]!;
       io.out(JSON.stringify(record, null, 2) + "\n");
       return 0;
     }

@@ -25,7 +25,7 @@ export async function runTag(a: ArgsOf<typeof TAG_ARGS>, io: Io): Promise<number
   try {
     targets = await selectTargets(store, req, a.specs, a.all);
     for (const t of targets) {
-      const target = await logTargetOf(store, ctx.runsDir, t);
+      const target = await logTargetOf(store, ctx, t);
       // Removing from a run that has no attr log yet changes nothing (Gage's log_user_attrs).
       if (a.add.length === 0 && target.create && !existsSync(targetDir(target))) continue;
       writes.push({ target, entry: tagEntry(author, a.add, a.remove) });

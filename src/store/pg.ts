@@ -1,0 +1,96 @@
+/**
+ * Connections to a team database on PostgreSQL (docs/team.md), through Kysely's Postgres dialect
+ * and the `pg` driver. Loaded only by processes that use PostgreSQL: a SQLite query never pays
+ * for Kysely or `pg`.
+ *
+ * Credentials come from the URL, `PGPASSWORD` or `~/.pgpass` (the driver reads both); nothing
+ * here ever prints a password: messages name the database by `redactUrl`.
+ */
+import { CompiledQuery, Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { redactUrl } from "./pg-url.js";
+import type { Clause } from "./sql.js";
+
+/**
+ * bigint (`count(*)`, µs timestamps) and numeric arrive as strings by default; every such value
+ * in this schema fits a double (µs since 1970 are < 2^53), so they are read as numbers, as SQLite
+ * gives them.
+ */
+const INT8 = 20;
+const NUMERIC = 1700;
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8 || oid === NUMERIC) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export type PgDb = Kysely<Record<string, never>>;
+
+export interface PgHandle {
+  readonly db: PgDb;
+  readonly pool: pg.Pool;
+  readonly label: string;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** connections at most: small, a catalog process runs one statement at a time */
+  readonly max?: number;
+  /** what `pg_stat_activity` shows for this process (an indexer busy message names it) */
+  readonly applicationName?: string;
+}
+
+export function connectPg(url: string, o: ConnectOptions = {}): PgHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: o.max ?? 4,
+    types,
+    connectionTimeoutMillis: 10_000,
+    application_name: (o.applicationName ?? `catalog (pid ${process.pid})`).slice(0, 63),
+  });
+  // An idle client's connection dropping (a server restart) must not crash the process: the
+  // next query gets a fresh connection or a clear error.
+  pool.on("error", () => undefined);
+  const db: PgDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  let closed = false;
+  return {
+    db,
+    pool,
+    label: redactUrl(url),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * A clause's `?` placeholders as `$1`, `$2`, …: those outside quoted text and identifiers only
+ * (`'?'` stays text), so that clauses are written once for both backends.
+ */
+export function numberPlaceholders(text: string): string {
+  let out = "";
+  let n = 0;
+  let quote: string | null = null;
+  for (const ch of text) {
+    if (quote !== null) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else if (ch === "?") {
+      out += `$${++n}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** A clause as a query Kysely sends through `pg`. */
+export function compiled(q: Clause): CompiledQuery {
+  return CompiledQuery.raw(numberPlaceholders(q.sql), [...q.params]);
+}
