@@ -17,16 +17,13 @@ import { PgStore } from "../src/store/pg-store.js";
 import { SqliteStore } from "../src/store/sqlite-store.js";
 import type { SourceScope, Store } from "../src/store/store.js";
 import { tempDir } from "./helpers.js";
+import { PG_URL, TEST_DB_PREFIX } from "./pg-env.js";
+
+export { PG_URL };
 
 export type Backend = "sqlite" | "postgres";
 
-/** A server the tests may create databases on, e.g. postgres://postgres@127.0.0.1:5432/postgres */
-export const PG_URL = process.env["CATALOG_TEST_PG_URL"] || undefined;
-
 export const BACKENDS: readonly Backend[] = PG_URL === undefined ? ["sqlite"] : ["sqlite", "postgres"];
-
-/** Test databases are named with this prefix; the global teardown drops them. */
-export const TEST_DB_PREFIX = "catalog_test_";
 
 /** The URL of another database on the test server. */
 export function pgUrlFor(database: string): string {

@@ -4,7 +4,7 @@
  * CATALOG_TEST_REQUIRE_PG=1 (set by .ci/run) makes that an error, so CI never skips it.
  */
 import pg from "pg";
-import { PG_URL, TEST_DB_PREFIX } from "./backends.js";
+import { PG_URL, TEST_DB_PREFIX } from "./pg-env.js";
 
 const HOW = [
   "PostgreSQL half of the suites not run: CATALOG_TEST_PG_URL is not set. To run it:",

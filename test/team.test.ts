@@ -1,6 +1,6 @@
 // A team database on PostgreSQL (docs/team.md): several runs dirs, as several hosts, in one
 // database. Runs against the server CATALOG_TEST_PG_URL names (see test/global-setup.ts).
-import { cpSync, readFileSync, readdirSync, rmSync, utimesSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -181,6 +181,8 @@ describe.skipIf(PG_URL === undefined)("a team database: two runs dirs as two hos
   it("queries answer while an indexer writes", async () => {
     const t = await team();
     writeCorpus(t.alpha, { n: 2000, seed: 4 });
+    mkdirSync(t.beta);
+    ok(["index", ...on(t, "beta")]); // an empty runs dir: the schema is made
     const indexing = cliAsync(["index", ...on(t, "alpha")]);
     let answered = 0;
     let done = false;
@@ -207,7 +209,7 @@ describe.skipIf(PG_URL === undefined)("a team database: two runs dirs as two hos
     expect(readdirSync(join(t.alpha, `${id(9)}.user`))).toHaveLength(1);
     expect(json<RunJson>(["show", id(9), "--db", t.url]).tags).toEqual(["reviewed"]);
     // a group made here lists members of both hosts
-    ok(["group", "create", id(1), id(3), "--label", "mixed", "-y", ...on(t, "alpha")]);
+    ok(["group", "create", id(1), id(3), "--label", "mixed", ...on(t, "alpha")]);
     const mixed = json<GroupJson[]>(["query", "-g", "--label", "mixed", "--db", t.url]);
     expect(mixed.map((g) => [g.members.sort(), g.source.host])).toEqual([[[id(1), id(3)], "alpha"]]);
   });
@@ -249,6 +251,7 @@ describe.skipIf(PG_URL === undefined)("a team database: two runs dirs as two hos
     const empty = await newPgDatabase();
     const fresh = cli(["query", "--db", empty]);
     expect(fresh.stderr).toMatch(/holds no catalog of this version; `catalog index --db …` on a machine with runs creates or upgrades it\n$/u);
-    expect(cli(["query", "--db", empty, "--host", ""]).stderr).toBe('catalog: --host: "" is not a host name; give a name such as gpu-box-1\n');
+    expect(cli(["query", "--db", empty, "--host", ""]).stderr).toBe("catalog: --host needs a non-empty value (--host NAME)\n");
+    expect(cli(["query", "--db", empty, "--host", "a\tb"]).stderr).toBe('catalog: --host: "a\\tb" is not a host name; give a name such as gpu-box-1\n');
   });
 });

@@ -5,9 +5,9 @@
  * reflects the change when the command returns (docs/writing.md).
  */
 import { join } from "node:path";
-import type { Store } from "../store/store.js";
-import { groupDirName, type GroupRow } from "../query/groups.js";
-import { hasCopyIn, type RunRow } from "../query/runs.js";
+import type { SourceScope, Store } from "../store/store.js";
+import { groupDirName, groupsByPrefix, type GroupRow } from "../query/groups.js";
+import { hasCopyIn, runsByPrefix, type RunRow } from "../query/runs.js";
 import { selectRows, type Listing, type Numbered } from "../query/select.js";
 import { humanAgo } from "../query/time.js";
 import { attrLogText } from "../write/attr-log-write.js";
@@ -39,6 +39,7 @@ export async function selectTargets(store: Store, req: ListingRequest, specs: re
     l.kind === "run"
       ? (await numbered(l.listing, specs)).map(({ n, row }) => ({ kind: "run", n, row }))
       : (await numbered(l.listing, specs)).map(({ n, row }) => ({ kind: "group", n, row }));
+  if (targets.length === 0 && store.scope !== null) await explainElsewhere(store, store.scope, l.kind, specs);
   if (targets.length === 0) {
     throw new CliError(
       specs.length > 0 ? `no ${l.kind}s match ${specs.join(" ")}; nothing was written` : `no ${l.kind}s match these filters; nothing was written`,
@@ -48,20 +49,36 @@ export async function selectTargets(store: Store, req: ListingRequest, specs: re
 }
 
 /**
+ * On a team database narrowed to this runs dir, a SPEC naming a run or group whose files are on
+ * another host is refused with where they are, rather than as no match.
+ */
+async function explainElsewhere(store: Store, scope: SourceScope, kind: "run" | "group", specs: readonly string[]): Promise<void> {
+  for (const spec of specs) {
+    const rows = kind === "run" ? await runsByPrefix(store, spec) : await groupsByPrefix(store, spec);
+    const row = rows.find((r) => r.id === spec) ?? (rows.length === 1 ? rows[0] : undefined);
+    if (row !== undefined) throw elsewhere(`${kind} ${row.id}`, scope.runsDir, row);
+  }
+}
+
+function elsewhere(what: string, runsDir: string, row: RunRow | GroupRow): CliError {
+  return new CliError(
+    `${what} is not in ${runsDir} (its files are on ${row.source_host}:${row.source_runs_dir}); write to it there, or pass the --runs-dir and --host that hold it`,
+  );
+}
+
+/**
  * Where a target's attributes are logged: a run's `.user` dir or a group's own dir, in this runs
  * dir. On a team database the run or group must have a copy here: its log lives beside it, and
  * another host's files are written on that host (docs/team.md).
  */
 export async function logTargetOf(store: Store, ctx: Context, t: Target): Promise<LogTarget> {
   const local = ctx.backend === "postgres" ? { host: ctx.host, runsDir: realRunsDir(ctx) } : null;
-  const elsewhere = (what: string, where: string) =>
-    new CliError(`${what} is not in ${ctx.runsDir} (its files are on ${where}); write to it there, or pass the --runs-dir and --host that hold it`);
   if (t.kind === "run") {
-    if (local !== null && !(await hasCopyIn(store, t.row.id, local))) throw elsewhere(`run ${t.row.id}`, `${t.row.source_host}:${t.row.source_runs_dir}`);
+    if (local !== null && !(await hasCopyIn(store, t.row.id, local))) throw elsewhere(`run ${t.row.id}`, ctx.runsDir, t.row);
     return runLogTarget(ctx.runsDir, t.row.id);
   }
   const dir = await groupDirName(store, t.row.id, local);
-  if (dir === undefined) throw elsewhere(`group ${t.row.id}`, `${t.row.source_host}:${t.row.source_runs_dir}`);
+  if (dir === undefined) throw elsewhere(`group ${t.row.id}`, ctx.runsDir, t.row);
   return groupLogTarget(ctx.runsDir, dir);
 }
 

@@ -133,9 +133,10 @@ export function openForRead(ctx: Context): Db {
 
 /**
  * The Store the query layer reads through: the SQLite file read-only, or a team database (its
- * schema must be current), narrowed to one source when `--runs-dir` names it.
+ * schema must be current), narrowed to one source when `--runs-dir` names it (unless `narrow` is
+ * false: a group's members may be runs of any host).
  */
-export async function openStore(ctx: Context): Promise<Store> {
+export async function openStore(ctx: Context, narrow = true): Promise<Store> {
   if (ctx.backend === "sqlite") return new SqliteStore(openForRead(ctx));
   const [{ connectPg }, { PgStore }, { pgSchemaIsCurrent }] = await Promise.all([
     import("../store/pg.js"),
@@ -151,7 +152,7 @@ export async function openStore(ctx: Context): Promise<Store> {
     await h.close();
     throw explainDbError(err, ctx.dbLabel);
   }
-  return new PgStore(h, ctx.host, querySource(ctx));
+  return new PgStore(h, ctx.host, narrow ? querySource(ctx) : null);
 }
 
 /** Where index passes of this runs dir write (docs/architecture.md, "Stores"). */

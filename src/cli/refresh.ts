@@ -20,7 +20,7 @@ function slowRefreshMs(): number {
  * daemon keeps this index fresh, an incremental index runs first; if another indexer holds the
  * database right now, the query answers from it as it is.
  */
-export async function openFresh(ctx: Context, refresh: boolean, hint?: (s: string) => void): Promise<Store> {
+export async function openFresh(ctx: Context, refresh: boolean, hint?: (s: string) => void, narrow = true): Promise<Store> {
   // A team database is refreshed by each machine's daemon; a query indexes first only the runs
   // dir that `--runs-dir` names on this machine (docs/team.md).
   const mine = ctx.backend === "sqlite" || ctx.runsDirFrom === "--runs-dir";
@@ -36,7 +36,7 @@ export async function openFresh(ctx: Context, refresh: boolean, hint?: (s: strin
       hint(`catalog: indexing first took ${((Date.now() - t0) / 1000).toFixed(1)} s; \`catalog daemon start\` keeps the index fresh so queries answer at once\n`);
     }
   }
-  return openStore(ctx);
+  return openStore(ctx, narrow);
 }
 
 /** Reader threads for large passes: one, beside the main thread's SQL writes (2-core machines). */

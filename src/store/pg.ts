@@ -62,6 +62,8 @@ export function connectPg(url: string, o: ConnectOptions = {}): PgHandle {
       if (closed) return;
       closed = true;
       await db.destroy();
+      // Kysely ends the pool only if it ever used it; an idle pool would keep the process alive
+      if (!pool.ended) await pool.end();
     },
   };
 }

@@ -36,7 +36,7 @@ function memberFiltered(req: ListingRequest, specs: readonly string[], all: bool
 export async function runGroupCreate(a: CreateArgs, io: Io): Promise<number> {
   const req = memberListing(a);
   const ctx = locate(a);
-  const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  const store = await openFresh(ctx, true, io.tty ? io.err : undefined, false);
   let members: Target[];
   try {
     // No SPEC and no filter: an empty group, to fill with `group add`.
@@ -83,7 +83,7 @@ export async function runGroupRemove(a: MembersArgs, io: Io): Promise<number> {
 async function changeMembers(a: MembersArgs, io: Io, op: "add" | "remove"): Promise<number> {
   const req = memberListing(a);
   const ctx = locate(a);
-  const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  const store = await openFresh(ctx, true, io.tty ? io.err : undefined, false);
   let group: GroupRow;
   let ids: string[];
   let target: LogTarget;

@@ -111,8 +111,18 @@ export class PgSink implements IndexSink {
     private readonly fresh: boolean,
   ) {}
 
+  /** the last statement sent: the next waits for it (a batch's prefetch can overlap a flush) */
+  private last: Promise<unknown> = Promise.resolve();
+
+  /** Statements go one after another on the pass's connection. */
+  private query<R extends pg.QueryResultRow>(text: string, values: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+    const next = this.last.then(() => this.client.query<R>(text, [...values]));
+    this.last = next.catch(() => undefined);
+    return next;
+  }
+
   private async rows<R extends pg.QueryResultRow>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-    return (await this.client.query<R>(text, [...values])).rows;
+    return (await this.query<R>(text, values)).rows;
   }
 
   async storedFingerprints(): Promise<Map<number, Fingerprint>> {
@@ -172,25 +182,25 @@ export class PgSink implements IndexSink {
   async recheckLocks(): Promise<string[]> {
     const dead = (await this.liveLocks()).filter((r) => !pidAlive(r.lock_pid)).map((r) => r.id);
     if (dead.length === 0) return dead;
-    await this.client.query("BEGIN");
+    await this.query("BEGIN");
     try {
       await this.markDead(dead);
-      await this.client.query("SELECT pg_advisory_xact_lock($1, $2)", derivedLock());
+      await this.query("SELECT pg_advisory_xact_lock($1, $2)", derivedLock());
       await this.refreshGroupStates([], dead);
-      await this.client.query("COMMIT");
+      await this.query("COMMIT");
     } catch (err) {
-      await this.client.query("ROLLBACK");
+      await this.query("ROLLBACK");
       throw err;
     }
     return dead;
   }
 
   private async markDead(ids: readonly string[]): Promise<void> {
-    await this.client.query("UPDATE runs SET lock_alive = 0 WHERE source_id = $1 AND id = ANY($2::text[])", [this.sourceId, ids]);
+    await this.query("UPDATE runs SET lock_alive = 0 WHERE source_id = $1 AND id = ANY($2::text[])", [this.sourceId, ids]);
   }
 
   async begin(): Promise<void> {
-    await this.client.query("BEGIN");
+    await this.query("BEGIN");
     if (this.fresh) {
       const id = this.sourceId;
       this.before.runs = (await this.rows<{ id: string }>("SELECT id FROM runs WHERE source_id = $1", [id])).map((r) => r.id);
@@ -199,7 +209,7 @@ export class PgSink implements IndexSink {
       );
       this.before.groups = (await this.rows<{ id: string }>("SELECT id FROM groups WHERE source_id = $1", [id])).map((r) => r.id);
       for (const table of ["entries", "runs", "moves", "groups", "attr_log", "archives", "index_errors"]) {
-        await this.client.query(`DELETE FROM ${table} WHERE source_id = $1`, [id]);
+        await this.query(`DELETE FROM ${table} WHERE source_id = $1`, [id]);
       }
     }
     // Group dirs are few, and a group's log names are needed before its batch is read (an id
@@ -312,7 +322,7 @@ export class PgSink implements IndexSink {
   }
 
   async flush(): Promise<void> {
-    const q = (text: string, values: readonly unknown[]) => this.client.query(text, [this.sourceId, ...values]);
+    const q = (text: string, values: readonly unknown[]) => this.query(text, [this.sourceId, ...values]);
     if (this.delEntries.length > 0) await q("DELETE FROM entries WHERE source_id = $1 AND unit = ANY($2::text[])", [this.delEntries]);
     if (this.delRuns.length > 0) await q("DELETE FROM runs WHERE source_id = $1 AND id = ANY($2::text[])", [this.delRuns]);
     if (this.delMoves.length > 0) await q("DELETE FROM moves WHERE source_id = $1 AND run_id = ANY($2::text[])", [this.delMoves]);
@@ -423,17 +433,17 @@ export class PgSink implements IndexSink {
     const dead = (await this.liveLocks()).filter((r) => !pidAlive(r.lock_pid)).map((r) => r.id);
     if (dead.length > 0) await this.markDead(dead);
     // From here to the commit, one indexer at a time: the derived rows are shared by all sources.
-    await this.client.query("SELECT pg_advisory_xact_lock($1, $2)", derivedLock());
+    await this.query("SELECT pg_advisory_xact_lock($1, $2)", derivedLock());
     const runs = [...new Set([...changes.valueRuns, ...this.before.runs])];
     if (runs.length > 0) {
-      await this.client.query("DELETE FROM run_shown WHERE run_id = ANY($1::text[])", [runs]);
-      await this.client.query(
+      await this.query("DELETE FROM run_shown WHERE run_id = ANY($1::text[])", [runs]);
+      await this.query(
         `INSERT INTO run_shown (run_id, source_id)
          SELECT DISTINCT ON (id) id, source_id FROM runs WHERE id = ANY($1::text[]) ORDER BY id, files_us DESC, source_id`,
         [runs],
       );
-      await this.client.query("DELETE FROM run_values WHERE run_id = ANY($1::text[])", [runs]);
-      await this.client.query(
+      await this.query("DELETE FROM run_values WHERE run_id = ANY($1::text[])", [runs]);
+      await this.query(
         `INSERT INTO run_values (run_id, section, key, num, text)
          SELECT run_id, section, key, num, text FROM run_value_rows WHERE run_id = ANY($1::text[]) AND (num IS NOT NULL OR text IS NOT NULL)`,
         [runs],
@@ -443,16 +453,16 @@ export class PgSink implements IndexSink {
     if (owners.length > 0) {
       const kinds = owners.map((o) => o[0]);
       const ids = owners.map((o) => o[1]);
-      await this.client.query(
+      await this.query(
         "DELETE FROM current_attrs c USING unnest($1::text[], $2::text[]) AS o(k, i) WHERE c.owner_kind = o.k AND c.owner_id = o.i",
         [kinds, ids],
       );
-      await this.client.query(REPLAY_OWNERS, [kinds, ids]);
+      await this.query(REPLAY_OWNERS, [kinds, ids]);
     }
     const groups = [...changes.changedGroups, ...this.before.groups, ...owners.filter((o) => o[0] === "group").map((o) => o[1])];
     await this.refreshGroupStates(groups, [...changes.changedRuns, ...this.before.runs, ...dead]);
-    await this.client.query("UPDATE sources SET indexed_at = $2 WHERE id = $1", [this.sourceId, new Date().toISOString()]);
-    await this.client.query("COMMIT");
+    await this.query("UPDATE sources SET indexed_at = $2 WHERE id = $1", [this.sourceId, new Date().toISOString()]);
+    await this.query("COMMIT");
   }
 
   /**
@@ -464,8 +474,8 @@ export class PgSink implements IndexSink {
     if (groups.length === 0 && runs.length === 0) return;
     const keys = runs.map((r) => `run:${r}`);
     const targets = `SELECT unnest($1::text[]) AS id UNION SELECT owner_id FROM current_attrs WHERE owner_kind = 'group' AND key = ANY($2::text[])`;
-    await this.client.query(`DELETE FROM group_state WHERE id IN (${targets})`, [[...new Set(groups)], keys]);
-    await this.client.query(
+    await this.query(`DELETE FROM group_state WHERE id IN (${targets})`, [[...new Set(groups)], keys]);
+    await this.query(
       `INSERT INTO group_state (id, operation, started, status) SELECT id, operation, started, status FROM group_summary WHERE id IN (${targets})`,
       [[...new Set(groups)], keys],
     );
@@ -473,6 +483,6 @@ export class PgSink implements IndexSink {
 
   async rollback(): Promise<void> {
     this.clearBuffers();
-    await this.client.query("ROLLBACK");
+    await this.query("ROLLBACK");
   }
 }

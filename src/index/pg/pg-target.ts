@@ -54,8 +54,9 @@ export async function pgSchemaIsCurrent(h: PgHandle): Promise<boolean> {
   try {
     const r = await h.pool.query<{ name: string | null }>("SELECT max(name) AS name FROM kysely_migration");
     return r.rows[0]?.name === names[names.length - 1];
-  } catch {
-    return false;
+  } catch (err) {
+    if ((err as { code?: unknown }).code === UNDEFINED_TABLE) return false;
+    throw err; // cannot connect, cannot log in: said as such
   }
 }
 
