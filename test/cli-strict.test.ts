@@ -207,9 +207,9 @@ describe("help and version never run anything", () => {
     expect(h).toMatch(/choices: "table", "json", "jsonl", "csv"/u);
     expect(h).toMatch(/Examples:\n {2}catalog query /u);
     const top = cli(["help"]).stdout;
-    for (const c of ["query", "show", "index", "reindex", "check", "daemon", "watch", "completion"]) expect(top).toContain(`catalog ${c}`);
+    for (const c of ["query", "show", "index", "reindex", "check", "daemon", "watch", "serve", "completion"]) expect(top).toContain(`catalog ${c}`);
     const typo = cli(["shwo", "1"]);
-    expect([typo.status, typo.stderr]).toEqual([2, 'catalog: unknown command "shwo" (did you mean show?); choose one of: query, show, group, tag, label, comment, index, reindex, check, daemon, watch, completion, help\n']);
+    expect([typo.status, typo.stderr]).toEqual([2, 'catalog: unknown command "shwo" (did you mean show?); choose one of: query, show, group, tag, label, comment, index, reindex, check, daemon, watch, serve, completion, help\n']);
     expect(cli(["ls", "-h"]).stdout).toMatch(/^catalog query/u);
   });
 
