@@ -3,7 +3,7 @@
  * bound to loopback by default, answering the JSON API from the index, the event stream, and the
  * page's files (docs/web.md). Every request is checked against the Host it must name first.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Context } from "../cli/context.js";
 import { handleApi } from "./api.js";
@@ -36,6 +36,9 @@ export interface RunningServer {
 }
 
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  // Imported here, not at the top: the CLI is one bundle, and a static import would load
+  // node:http at the start-up of every command (docs/architecture.md).
+  const { createServer } = await import("node:http");
   const data = new IndexData(o.ctx);
   const events = new IndexEvents();
   await events.watch(o.ctx.dbPath);

@@ -29,8 +29,14 @@ export function sendStatic(res: ServerResponse, root: string, pathname: string, 
   if (!isFile(index)) throw new HttpError(500, `the page is not built (no ${index}); run \`npm run build\``);
   let path = index;
   if (pathname.startsWith("/assets/")) {
-    const candidate = normalize(join(root, decodeURIComponent(pathname)));
-    if (!candidate.startsWith(root + sep) || !isFile(candidate)) throw new HttpError(404, `no such file: ${pathname}`);
+    const assets = join(root, "assets");
+    let candidate: string;
+    try {
+      candidate = normalize(join(root, decodeURIComponent(pathname)));
+    } catch {
+      throw new HttpError(400, `not a path: ${pathname}`);
+    }
+    if (!candidate.startsWith(assets + sep) || !isFile(candidate)) throw new HttpError(404, `no such file: ${pathname}`);
     path = candidate;
   } else if (pathname === "/favicon.svg" && isFile(join(root, "favicon.svg"))) {
     path = join(root, "favicon.svg");
