@@ -29,9 +29,11 @@ export function App() {
         <span class="where" title={info ? `index ${info.dbPath}` : ""}>
           {info?.runsDir ?? ""}
         </span>
-        <span class={connected ? "live on" : "live off"} title={connected ? "follows the index as it changes" : "not connected to the server"} data-testid="live">
-          {connected ? "live" : "offline"}
-        </span>
+        {connected !== null && (
+          <span class={connected ? "live on" : "live off"} title={connected ? "follows the index as it changes" : "not connected to the server"} data-testid="live">
+            {connected ? "live" : "offline"}
+          </span>
+        )}
         {info && <span class="who">writes as {info.author}</span>}
       </nav>
       <main>

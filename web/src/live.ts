@@ -5,7 +5,8 @@
 import { useEffect, useState } from "preact/hooks";
 
 let version = 0;
-let connected = false;
+/** null until the stream first opens or fails */
+let connected: boolean | null = null;
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((f) => f());
 
@@ -36,4 +37,4 @@ function useLive<T>(read: () => T): T {
 }
 
 export const useIndexVersion = (): number => useLive(() => version);
-export const useConnected = (): boolean => useLive(() => connected);
+export const useConnected = (): boolean | null => useLive(() => connected);

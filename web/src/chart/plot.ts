@@ -94,6 +94,7 @@ export function parallel(points: readonly Point[], dims: readonly string[], metr
     marginLeft: 30,
     marginRight: 80,
     marginTop: 30,
+    marginBottom: 16,
     x: { domain: names, type: "point", label: null, axis: "top" },
     y: { domain: [0, 1], axis: null },
     color: { type: "linear", scheme: "viridis", label: metric, legend: true },
