@@ -4,7 +4,7 @@
  * `g…`), so two listings share one URL and a filtered view can be shared.
  */
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { GroupJson, ListingPage, RunJson } from "../api.js";
 import { useApi } from "../fetch.js";
 import { navigate, useUrl, withParams } from "../route.js";
@@ -57,6 +57,10 @@ export function Listing(p: Props) {
   const api = p.kind === "run" ? "/api/runs" : "/api/groups";
   const { data, error, loading } = useApi<ListingPage<RunJson | GroupJson>>(api, params);
 
+  // Marks the first time rows are on screen: the bench reads it (navigation start → drawn).
+  useEffect(() => {
+    if (data && performance.getEntriesByName(`catalog:${p.kind}s-drawn`).length === 0) performance.mark(`catalog:${p.kind}s-drawn`);
+  }, [data]);
   const addTag = (t: string) => !tags.includes(t) && set({ tag: [...tags, t] });
   const common = { first: (page - 1) * p.size + 1, onTag: addTag };
   const what = p.kind === "run" ? "run" : "group";
