@@ -45,7 +45,13 @@ function runWhere(f: QueryFilter, plan: Plan = "index"): Clause {
   if (f.since !== undefined) parts.push({ sql: "timestamp >= ?", params: [f.since] });
   if (f.until !== undefined) parts.push({ sql: "timestamp < ?", params: [f.until] });
   if (f.inGroup !== undefined) {
-    parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
+    // The group's `run:` keys, read from current_attrs by primary key: the group_members view
+    // would first materialise every run's container to tell member states apart, which the
+    // listing's container test already does for the runs listed.
+    parts.push({
+      sql: "id IN (SELECT substr(ga.key, 5) FROM current_attrs ga WHERE ga.owner_kind = 'group' AND ga.owner_id = ? AND ga.key >= 'run:' AND ga.key < 'run;')",
+      params: [f.inGroup],
+    });
   }
   if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "run", { plan }));
   return and(parts);
