@@ -224,7 +224,8 @@ describe("help and version never run anything", () => {
       expect(r.stderr).toBe("");
       return r.stdout.trim().split("\n").filter((w) => w !== "").sort();
     };
-    expect(complete("catalog s")).toEqual(["show"]);
+    expect(complete("catalog s")).toEqual(["serve", "show"]);
+    expect(complete("catalog serve --p")).toEqual(["--port"]);
     expect(complete("catalog daemon st")).toEqual(["start", "status", "stop"]);
     expect(complete("catalog query --fo")).toEqual(["--format"]);
     expect(complete("catalog query --format j")).toEqual(["json", "jsonl"]);

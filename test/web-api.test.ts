@@ -3,6 +3,7 @@
  * and a real index. Listings must be what `catalog query --format json` prints, details what
  * `catalog show --format json` prints, writes what the CLI's write commands write.
  */
+import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,7 +11,8 @@ import { readAttrLog } from "../src/disk/attr-log.js";
 import { writeCorpus } from "../src/fixtures/corpus.js";
 import { writeExamples } from "../src/fixtures/examples.js";
 import type { GroupJson, ListingPage, MembersPage, RunJson } from "../src/web/api-types.js";
-import { cli, cliAsync, cliJson } from "./helpers.js";
+import { osUser } from "../src/write/author.js";
+import { BIN, cli, cliAsync, cliJson, workspace } from "./helpers.js";
 import { AUTHOR, getJson, request, serve, write, type Served } from "./web-helpers.js";
 
 let served: Served | undefined;
@@ -289,5 +291,35 @@ describe("the page's files", () => {
     expect(js.text).not.toMatch(/https?:\/\/(?!www\.w3\.org)[a-z]/u);
     for (const path of ["/assets/..%2f..%2fpackage.json", "/assets/..%2findex.html", "/assets/nope.js"]) expect((await request(new URL(path, s.url).href)).status).toBe(404);
     expect((await request(s.url, { method: "POST" })).status).toBe(405);
+  });
+});
+
+describe("catalog serve, the command", () => {
+  it("indexes, prints its URL, serves until SIGTERM and exits 0; a port in use or out of range is an error", async () => {
+    const ws = workspace();
+    writeExamples(ws.runsDir);
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--runs-dir", ws.runsDir, "--db", ws.dbPath], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /^serving .* at (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C to stop\)$/mu.exec(out);
+        if (m) resolve(m[1]!);
+      });
+      void exited.then((code) => reject(new Error(`catalog serve exited ${code}`)));
+    });
+    const info = await getJson<{ runsDir: string; dbPath: string; author: string }>(url, "/api/info");
+    expect(info).toMatchObject({ runsDir: ws.runsDir, dbPath: ws.dbPath, author: osUser() });
+    expect((await getJson<ListingPage<GroupJson>>(url, "/api/groups?tag=color%3Dgreen")).rows.map((g) => g.id)).toEqual(
+      cliJson<GroupJson>(ws, ["query", "-g", "--tag", "color=green", "--no-refresh"]).map((g) => g.id),
+    );
+    const port = new URL(url).port;
+    const busy = await cliAsync(["serve", "--port", port, "--no-refresh", "--runs-dir", ws.runsDir, "--db", ws.dbPath]);
+    expect([busy.status, busy.stderr]).toEqual([1, `catalog: port ${port} on 127.0.0.1 is in use; pass another --port (0 picks a free one)\n`]);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const out = cli(["serve", "--port", "70000", "--runs-dir", ws.runsDir, "--db", ws.dbPath]);
+    expect([out.status, out.stderr]).toEqual([2, "catalog: --port 70000 is not a TCP port (0 to 65535)\n"]);
   });
 });

@@ -77,13 +77,19 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(o.port, o.host, () => {
-      server.off("error", reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(o.port, o.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    // a port in use: nothing may keep the process alive after the error is reported
+    await events.close();
+    throw err;
+  }
   const port = (server.address() as AddressInfo).port;
   allowed = allowedHosts(o.host, port);
   const shown = o.host.includes(":") ? `[${o.host}]` : o.host;
