@@ -98,6 +98,29 @@ describe("listings", () => {
     const past = await getJson<ListingPage<RunJson>>(s.url, `/api/runs?limit=5&offset=${all.length + 10}`);
     expect(past).toMatchObject({ rows: [], total: all.length });
   });
+
+  it("pages deep in a listing (ids found first) are the same rows as the whole listing's, in every order", async () => {
+    served = await serve((dir) => void writeCorpus(dir, { n: 1400, seed: 5 }));
+    const s = served;
+    for (const [query, args] of [
+      ["", []],
+      ["&sort=-metrics.loss&where=metrics.loss%20%3E%200.1", ["--sort", "-metrics.loss", "--where", "metrics.loss > 0.1"]],
+      ["&sort=name&tag=color%3Dgreen", ["--sort", "name", "--tag", "color=green"]],
+      ["&sort=config.optimizer", ["--sort", "config.optimizer"]],
+    ] as const) {
+      const all = cliJson<RunJson>(s.ws, ["query", ...args, "--no-refresh"]).map((r) => r.id);
+      const from = all.length > 1100 ? 990 : Math.max(0, all.length - 60);
+      for (const offset of [from, from + 30, all.length - 7]) {
+        const page = await getJson<ListingPage<RunJson>>(s.url, `/api/runs?limit=40&offset=${offset}${query}`);
+        expect([query, offset, page.rows.map((r) => r.id)]).toEqual([query, offset, all.slice(offset, offset + 40)]);
+      }
+    }
+    // a filtered total is counted up to 1000 rows past the page, then "more than"
+    const matching = cliJson<RunJson>(s.ws, ["query", "--where", "timestamp > 0", "--no-refresh"]).length;
+    expect(matching).toBeGreaterThan(1050);
+    expect(await getJson(s.url, "/api/runs?where=timestamp%20%3E%200&limit=50")).toMatchObject({ total: 1050, totalIsLowerBound: true });
+    expect(await getJson(s.url, "/api/runs?where=timestamp%20%3E%200&limit=50&offset=500")).toMatchObject({ total: matching, totalIsLowerBound: false });
+  });
 });
 
 describe("details", () => {
