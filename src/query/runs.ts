@@ -3,6 +3,7 @@ import { deadLiveLocks } from "../index/locks.js";
 import { containerCount } from "./counts.js";
 import { and, containerClause, inClause, onlyContainers, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
+import { valueSort, valueSortedSlice } from "./value-sort.js";
 import type { Listing } from "./select.js";
 import { orderClause, planRunWhere, whereClause, type Plan } from "./where/index.js";
 
@@ -74,12 +75,18 @@ export function runOrder(sort: string | undefined): Order<RunRow> {
 export function runListing(db: Db, f: QueryFilter, sort: string | undefined, pageSize = 20): Listing<RunRow> {
   const plan = planRunWhere(db, f.where === "" ? undefined : f.where, sort, pageSize);
   const where = runWhere(f, plan);
-  return viewListing<RunRow>(db, "run_list", where, runOrder(sort), {
+  const listing = viewListing<RunRow>(db, "run_list", where, runOrder(sort), {
     // a count reads every match whatever the plan, so it starts from them
     ...(plan === "index" ? {} : { countWhere: runWhere(f) }),
     ...(onlyContainers(f) ? { total: () => containerCount(db, f.containers) } : {}),
     fix: (rows) => fixDeadLocks(db, rows),
   });
+  // A whole listing sorted by a config or summary value walks run_values' indexes. A filtered one
+  // sorts its matches as before: the filter bounds that work, and a rare filter would make the
+  // walk read most of the index to fill a page.
+  const byValue = onlyContainers(f) ? valueSort(sort) : undefined;
+  if (byValue === undefined) return listing;
+  return { ...listing, slice: (start, end) => fixDeadLocks(db, valueSortedSlice<RunRow>(db, where, byValue, start, end)) };
 }
 
 export interface Page<R> {
