@@ -50,8 +50,7 @@ try {
 
   await page.goto(`${url}?where=${encodeURIComponent("metrics.loss < 0.3 and started > 2024-06-31")}`);
   await page.waitForSelector("[data-testid=where-error]");
-  await page.setViewportSize({ width: 1200, height: 420 });
-  await page.screenshot({ path: join(OUT, "where-error.png") });
+  await page.locator("[data-testid=runs]").screenshot({ path: join(OUT, "where-error.png") });
   process.stdout.write(`wrote ${OUT}/{runs,group,run,where-error}.png\n`);
 } finally {
   await context.close();
