@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --quick] [-- --sizes 1000,10000] [-- --out docs/benchmarks.md] [-- --only daemon]
+ * npm run bench [-- --quick] [-- --sizes 1000,10000] [-- --out docs/benchmarks.md] [-- --only daemon|queries|web]
  *
  * `--only daemon` measures just the daemon (on a corpus indexed once if need be) and prints its
- * rows without writing docs/benchmarks.md.
+ * rows without writing docs/benchmarks.md; `--only web` likewise `catalog serve`'s API and the
+ * page's first render in Chromium (scripts/bench-web.ts).
  * Times catalog against baselines measured in the same run, for corpora of 1k, 10k and 100k runs
  * (quick: 1k and 10k), and writes the table to docs/benchmarks.md (a full run) or prints it.
  * Corpora are generated once into $CATALOG_BENCH_DIR (default: <tmp>/catalog-bench) and reused.
@@ -17,6 +18,7 @@ import { ARCHIVES_DIR, classifyEntry } from "../src/disk/entries.js";
 import { CORPUS_MARKER, writeCorpus } from "../src/fixtures/corpus.js";
 import { logRunAttrs, writeRun } from "../src/fixtures/gage-writer.js";
 import { packageRoot } from "../src/package-root.js";
+import { benchWeb, type WebResult } from "./bench-web.js";
 
 const ROOT = packageRoot();
 const BIN = join(ROOT, "bin", "catalog");
@@ -161,6 +163,7 @@ interface SizeResult {
   /** the everyday queries (EVERYDAY), each as a process */
   everyday: Stat[];
   daemon: DaemonResult;
+  web: WebResult;
 }
 
 /** The queries a user types every day, timed as processes against `node -e 0` (issue 8's target). */
@@ -255,6 +258,7 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
 
   const daemon = await benchDaemon(runsDir, db);
   timeSync(cat("index"));
+  const web = await benchWeb(BIN, runsDir, db, n);
 
   return {
     n,
@@ -270,6 +274,7 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
     naive,
     everyday,
     daemon,
+    web,
   };
 }
 
@@ -421,6 +426,26 @@ function daemonRows(row: (label: string, f: (r: SizeResult) => string) => string
   ];
 }
 
+function webRows(row: (label: string, f: (r: { web: WebResult }) => string) => string, results: readonly { web: WebResult }[]): string[] {
+  const labels = results[0]?.web.api.map((a) => a.label) ?? [];
+  return [
+    row("**web: first render** of `/` in Chromium, fresh profile: by the page's clock (navigation start → groups and runs drawn)", (r) => fmt(r.web.firstRenderInPageCold)),
+    row("web: the same by the client's clock (`page.goto` → both tables found)", (r) => fmt(r.web.firstRenderCold)),
+    row("**web: first render again**, page files cached (5 loads), by the page's clock", (r) => ms(r.web.firstRenderInPage)),
+    row("web: the same by the client's clock", (r) => ms(r.web.firstRenderWarm)),
+    row("web: the runs pager says", (r) => r.web.totalShown),
+    ...labels.map((label, i) => row(`web API: ${label}`, (r) => ms(r.web.api[i]!.stat))),
+  ];
+}
+
+/** Only the web rows (`--only web`). */
+function reportWeb(results: readonly { n: number; web: WebResult }[]): string {
+  const cols = results.map((r) => `${r.n / 1000}k runs`);
+  const lines = [`| catalog serve (median, min–max) | ${cols.join(" | ")} |`, `|---|${cols.map(() => "---").join("|")}|`];
+  const row = (label: string, f: (r: { web: WebResult }) => string) => `| ${label} | ${results.map(f).join(" | ")} |`;
+  return [...lines, ...webRows(row, results)].join("\n");
+}
+
 /** Only the daemon's rows (`--only daemon`). */
 function reportDaemon(results: readonly { n: number; daemon: DaemonResult }[]): string {
   const cols = results.map((r) => `${r.n / 1000}k runs`);
@@ -453,6 +478,7 @@ function report(results: readonly SizeResult[]): string {
     row("→ query / naive lister", (r) => `${(r.query.median / r.naive.median).toFixed(3)}× (${(r.naive.median / r.query.median).toFixed(0)}× faster)`),
     ...EVERYDAY.map((q, i) => row(`${q.label} \`--no-refresh\` → / \`node -e 0\``, (r) => `${ms(r.everyday[i]!)} → ${ratio(r.everyday[i]!, r.nodeE0)}`)),
     ...daemonRows(row),
+    ...webRows(row, results),
   ];
   if (results.length > 1) {
     const a = results[0]!;
@@ -490,6 +516,19 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(reportDaemon(results) + "\n\n");
     }
     process.stdout.write(`${cpus().length} CPUs, Node ${process.version}; took ${((Date.now() - t0) / 1000).toFixed(0)} s\n\n${reportDaemon(results)}\n`);
+    return;
+  }
+  if (argv.includes("--only") && argv[argv.indexOf("--only") + 1] === "web") {
+    const results: { n: number; web: WebResult }[] = [];
+    for (const n of sizes) {
+      process.stderr.write(`bench: catalog serve, ${n} runs…\n`);
+      const runsDir = corpus(benchDir, n, 1);
+      const db = join(benchDir, `catalog-${n}.sqlite`);
+      timeSync([process.execPath, BIN, "index", "--runs-dir", runsDir, "--db", db]);
+      results.push({ n, web: await benchWeb(BIN, runsDir, db, n) });
+      process.stderr.write(reportWeb(results) + "\n\n");
+    }
+    process.stdout.write(`${cpus().length} CPUs, Node ${process.version}; took ${((Date.now() - t0) / 1000).toFixed(0)} s\n\n${reportWeb(results)}\n`);
     return;
   }
   if (argv.includes("--only") && argv[argv.indexOf("--only") + 1] === "queries") {

@@ -207,9 +207,9 @@ describe("help and version never run anything", () => {
     expect(h).toMatch(/choices: "table", "json", "jsonl", "csv"/u);
     expect(h).toMatch(/Examples:\n {2}catalog query /u);
     const top = cli(["help"]).stdout;
-    for (const c of ["query", "show", "index", "reindex", "check", "daemon", "watch", "completion"]) expect(top).toContain(`catalog ${c}`);
+    for (const c of ["query", "show", "index", "reindex", "check", "daemon", "watch", "serve", "completion"]) expect(top).toContain(`catalog ${c}`);
     const typo = cli(["shwo", "1"]);
-    expect([typo.status, typo.stderr]).toEqual([2, 'catalog: unknown command "shwo" (did you mean show?); choose one of: query, show, group, tag, label, comment, index, reindex, check, daemon, watch, completion, help\n']);
+    expect([typo.status, typo.stderr]).toEqual([2, 'catalog: unknown command "shwo" (did you mean show?); choose one of: query, show, group, tag, label, comment, index, reindex, check, daemon, watch, serve, completion, help\n']);
     expect(cli(["ls", "-h"]).stdout).toMatch(/^catalog query/u);
   });
 
@@ -224,7 +224,8 @@ describe("help and version never run anything", () => {
       expect(r.stderr).toBe("");
       return r.stdout.trim().split("\n").filter((w) => w !== "").sort();
     };
-    expect(complete("catalog s")).toEqual(["show"]);
+    expect(complete("catalog s")).toEqual(["serve", "show"]);
+    expect(complete("catalog serve --p")).toEqual(["--port"]);
     expect(complete("catalog daemon st")).toEqual(["start", "status", "stop"]);
     expect(complete("catalog query --fo")).toEqual(["--format"]);
     expect(complete("catalog query --format j")).toEqual(["json", "jsonl"]);

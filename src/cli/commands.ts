@@ -414,6 +414,34 @@ export const GROUP = {
   ],
 } as const satisfies CommandSpec;
 
+export const SERVE_ARGS = {
+  options: {
+    port: { alias: "p", type: "integer", default: 8765, min: 0, placeholder: "PORT", describe: "TCP port to listen on (0: any free port)" },
+    bind: {
+      type: "string",
+      default: "127.0.0.1",
+      placeholder: "ADDR",
+      describe: "address to listen on; the default, loopback, keeps the page to this machine (docs/web.md)",
+    },
+    ...REFRESH_OPTIONS,
+    ...LOCATION_OPTIONS,
+  },
+} as const satisfies ArgsSpec;
+
+export const SERVE = {
+  name: "serve",
+  summary: "serve a web page and a JSON API from the index",
+  description:
+    "Runs and groups as tables filtered with --where, a group's members side by side with a chart, a run's details; tags, labels, comments and new groups written as the CLI writes them. The page follows the index as it changes (docs/web.md).",
+  examples: [
+    ["catalog serve", "open http://127.0.0.1:8765/ in a browser"],
+    ["catalog serve --port 9000 --runs-dir ~/proj/.gage/runs", "another runs dir, on another port"],
+    ["catalog daemon start && catalog serve", "a page that shows new runs as they are made"],
+  ],
+  handler: (): Promise<Handler<never>> => import("./commands/serve.js").then((m) => m.runServe),
+  ...SERVE_ARGS,
+} as const satisfies CommandSpec;
+
 export const COMPLETION_ARGS = {
   positionals: [{ name: "shell", describe: "bash (default) or zsh" }],
 } as const satisfies ArgsSpec;
@@ -439,4 +467,4 @@ export const HELP = {
   ],
 } as const satisfies CommandSpec;
 
-export const COMMANDS: readonly CommandSpec[] = [QUERY, SHOW, GROUP, TAG, LABEL, COMMENT, INDEX, REINDEX, CHECK, DAEMON, WATCH, COMPLETION, HELP];
+export const COMMANDS: readonly CommandSpec[] = [QUERY, SHOW, GROUP, TAG, LABEL, COMMENT, INDEX, REINDEX, CHECK, DAEMON, WATCH, SERVE, COMPLETION, HELP];

@@ -96,16 +96,21 @@ export interface MemberRow {
   readonly state: "active" | "inactive" | "missing";
 }
 
-/** Members of the given groups: active ones by started order (never started last, ties by id). */
+/**
+ * Members of the given groups: active ones by started order (never started last, ties by id).
+ * The ids are bound one by one so that the groups' keys are looked up by the primary key of
+ * current_attrs; a member's start is looked up by id (a join to run_list would make SQLite build
+ * the whole listing first).
+ */
 export async function groupMembers(store: Store, groupIds: readonly string[]): Promise<MemberRow[]> {
   if (groupIds.length === 0) return [];
-  const among = store.dialect.inList({ sql: "gm.group_id", params: [] }, groupIds);
   return store.all<MemberRow>({
-    sql: `SELECT gm.group_id, gm.run_id, gm.state
-            FROM group_members gm LEFT JOIN run_list r ON r.id = gm.run_id
-           WHERE ${among.sql}
-           ORDER BY gm.group_id, r.started IS NULL, r.started, gm.run_id`,
-    params: among.params,
+    sql: `SELECT group_id, run_id, state FROM (
+            SELECT gm.group_id, gm.run_id, gm.state, (SELECT r.started FROM run_list r WHERE r.id = gm.run_id) AS started
+              FROM group_members gm WHERE gm.group_id IN (${groupIds.map(() => "?").join(", ")})
+          ) m
+          ORDER BY group_id, started IS NULL, started, run_id`,
+    params: [...groupIds],
   });
 }
 

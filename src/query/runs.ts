@@ -3,6 +3,7 @@ import { containerCount } from "./counts.js";
 import { and, inClause, onlyContainers, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
 import { deadLocks } from "./locks.js";
+import { valueSort, valueSortedSlice } from "./value-sort.js";
 import type { Listing } from "./select.js";
 import { orderClause, planRunWhere, whereClause, type Plan } from "./where/index.js";
 
@@ -49,7 +50,13 @@ function runWhere(store: Store, f: QueryFilter, plan: Plan = "index"): Clause {
   if (f.since !== undefined) parts.push({ sql: "timestamp >= ?", params: [f.since] });
   if (f.until !== undefined) parts.push({ sql: "timestamp < ?", params: [f.until] });
   if (f.inGroup !== undefined) {
-    parts.push({ sql: "id IN (SELECT run_id FROM group_members WHERE group_id = ?)", params: [f.inGroup] });
+    // The group's `run:` keys, read from current_attrs by primary key: the group_members view
+    // would first materialise every run's container to tell member states apart, which the
+    // listing's container test already does for the runs listed.
+    parts.push({
+      sql: "id IN (SELECT substr(ga.key, 5) FROM current_attrs ga WHERE ga.owner_kind = 'group' AND ga.owner_id = ? AND ga.key >= 'run:' AND ga.key < 'run;')",
+      params: [f.inGroup],
+    });
   }
   if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "run", { plan, dialect: d }));
   if (f.source !== undefined) {
@@ -75,12 +82,18 @@ export function runOrder(store: Store, sort: string | undefined): Order<RunRow> 
 export async function runListing(store: Store, f: QueryFilter, sort: string | undefined, pageSize = 20): Promise<Listing<RunRow>> {
   const plan = await planRunWhere(store, f.where === "" ? undefined : f.where, sort, pageSize);
   const where = runWhere(store, f, plan);
-  return viewListing<RunRow>(store, "run_list", where, runOrder(store, sort), {
+  const listing = viewListing<RunRow>(store, "run_list", where, runOrder(store, sort), {
     // a count reads every match whatever the plan, so it starts from them
     ...(plan === "index" ? {} : { countWhere: runWhere(store, f) }),
     ...(onlyContainers(f) ? { total: () => containerCount(store, f.containers) } : {}),
     fix: (rows) => fixDeadLocks(store, rows),
   });
+  // A whole listing sorted by a config or summary value walks run_values' indexes. A filtered one
+  // sorts its matches as before: the filter bounds that work, and a rare filter would make the
+  // walk read most of the index to fill a page.
+  const byValue = onlyContainers(f) ? valueSort(sort) : undefined;
+  if (byValue === undefined) return listing;
+  return { ...listing, slice: async (start, end) => fixDeadLocks(store, await valueSortedSlice<RunRow>(store, where, byValue, start, end)) };
 }
 
 export interface Page<R> {

@@ -96,3 +96,19 @@ export function numberPlaceholders(text: string): string {
 export function compiled(q: Clause): CompiledQuery {
   return CompiledQuery.raw(numberPlaceholders(q.sql), [...q.params]);
 }
+
+/** The channel every index commit on a team database notifies (docs/team.md, "Live pages"). */
+export const CHANGES_CHANNEL = "catalog_changed";
+
+/**
+ * Calls `onChange` after each commit of an index pass into the database (PostgreSQL's
+ * LISTEN/NOTIFY: the notification is delivered when the pass commits). Returns a stop function.
+ */
+export async function listenForChanges(url: string, onChange: () => void): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: url, application_name: `catalog serve (pid ${process.pid})` });
+  client.on("error", () => undefined); // a lost connection ends the updates, not the server
+  await client.connect();
+  client.on("notification", () => onChange());
+  await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+  return () => client.end();
+}

@@ -15,6 +15,7 @@ import type { ArchiveRecord, AttrLogEntry } from "../../disk/records.js";
 import { pidAlive } from "../pid.js";
 import type { IndexSink, OwnerKind, PassChanges, RunRow, StoredIssue } from "../sink.js";
 import type { DiskUnit } from "../units.js";
+import { CHANGES_CHANNEL } from "../../store/pg.js";
 import { derivedLock } from "./pg-locks.js";
 
 type Owner = readonly [OwnerKind, string];
@@ -187,6 +188,7 @@ export class PgSink implements IndexSink {
       await this.markDead(dead);
       await this.query("SELECT pg_advisory_xact_lock($1, $2)", derivedLock());
       await this.refreshGroupStates([], dead);
+      await this.notify();
       await this.query("COMMIT");
     } catch (err) {
       await this.query("ROLLBACK");
@@ -462,6 +464,7 @@ export class PgSink implements IndexSink {
     const groups = [...changes.changedGroups, ...this.before.groups, ...owners.filter((o) => o[0] === "group").map((o) => o[1])];
     await this.refreshGroupStates(groups, [...changes.changedRuns, ...this.before.runs, ...dead]);
     await this.query("UPDATE sources SET indexed_at = $2 WHERE id = $1", [this.sourceId, new Date().toISOString()]);
+    await this.notify();
     await this.query("COMMIT");
   }
 
@@ -479,6 +482,11 @@ export class PgSink implements IndexSink {
       `INSERT INTO group_state (id, operation, started, status) SELECT id, operation, started, status FROM group_summary WHERE id IN (${targets})`,
       [[...new Set(groups)], keys],
     );
+  }
+
+  /** Open pages (`catalog serve`) hear of the change when the transaction commits. */
+  private async notify(): Promise<void> {
+    await this.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, String(this.sourceId)]);
   }
 
   async rollback(): Promise<void> {
