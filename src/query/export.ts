@@ -1,5 +1,5 @@
 import type { Store } from "../store/store.js";
-import { commentsOf, groupsOf, runData, tagsOf, type CommentRow } from "./details.js";
+import { commentsOf, copiesOf, groupsOf, runData, tagsOf, type CommentRow } from "./details.js";
 import { groupMembers, type GroupRow } from "./groups.js";
 import type { RunRow } from "./runs.js";
 import { isoFromMicros, isoFromMillis } from "./time.js";
@@ -39,6 +39,11 @@ export interface RunJson {
 export interface SourceJson {
   host: string | null;
   runs_dir: string | null;
+}
+
+/** One run as `catalog show` and the web view give it: the listing record and every copy of the run. */
+export interface RunDetailJson extends RunJson {
+  copies: SourceJson[];
 }
 
 export interface GroupJson {
@@ -109,6 +114,11 @@ export async function runsToJson(store: Store, rows: readonly RunRow[], o: Expor
     }
   }
   return out;
+}
+
+export async function runDetailJson(store: Store, row: RunRow): Promise<RunDetailJson> {
+  const [json] = await runsToJson(store, [row], { fullOp: true });
+  return { ...json!, copies: (await copiesOf(store, [row.id])).get(row.id) ?? [] };
 }
 
 export async function groupsToJson(store: Store, rows: readonly GroupRow[]): Promise<GroupJson[]> {

@@ -3,9 +3,9 @@
  * are exactly what `catalog query --format json` and `catalog show --format json` print.
  */
 import type { Cell, Column } from "../query/columns.js";
-import type { CommentJson, GroupJson, RunJson } from "../query/export.js";
+import type { CommentJson, GroupJson, RunDetailJson, RunJson } from "../query/export.js";
 
-export type { Cell, Column, CommentJson, GroupJson, RunJson };
+export type { Cell, Column, CommentJson, GroupJson, RunDetailJson, RunJson };
 
 /** One page of a listing; rows are numbered `offset + 1 …` as `catalog query` numbers them. */
 export interface ListingPage<R> {

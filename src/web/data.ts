@@ -12,12 +12,12 @@ import { indexTargetOf, mayCreateDbDir, openStore, type Context } from "../cli/c
 import { explainDbError } from "../cli/errors.js";
 import { filtered, openListing, prepareListing } from "../cli/listing.js";
 import { groupColumns, parseColumns, runColumns, type ColumnTable } from "../query/columns.js";
-import { groupsToJson, runsToJson } from "../query/export.js";
+import { groupsToJson, runDetailJson, runsToJson } from "../query/export.js";
 import { getGroup, groupDirName, groupsByPrefix, type GroupRow } from "../query/groups.js";
 import { getRun, runsByPrefix, type RunRow } from "../query/runs.js";
 import type { Listing } from "../query/select.js";
 import type { Store } from "../store/store.js";
-import type { GroupJson, ListingPage, MembersPage, RunJson } from "./api-types.js";
+import type { GroupJson, ListingPage, MembersPage, RunDetailJson, RunJson } from "./api-types.js";
 import { HttpError } from "./http.js";
 import type { ListingQuery } from "./params.js";
 
@@ -78,10 +78,10 @@ export class IndexData {
   }
 
   /** A run by id, or by a prefix of its id or name that only it has, in any container. */
-  async run(idOrPrefix: string): Promise<RunJson | undefined> {
+  async run(idOrPrefix: string): Promise<RunDetailJson | undefined> {
     const store = await this.conn();
     const row = (await getRun(store, idOrPrefix)) ?? only(await runsByPrefix(store, idOrPrefix));
-    return row === undefined ? undefined : (await runsToJson(store, [row], { fullOp: true }))[0];
+    return row === undefined ? undefined : await runDetailJson(store, row);
   }
 
   async group(idOrPrefix: string): Promise<GroupJson | undefined> {

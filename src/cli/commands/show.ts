@@ -1,6 +1,6 @@
 import type { Store } from "../../store/store.js";
 import { archiveNames } from "../../query/archives.js";
-import { groupsToJson, runsToJson, type CommentJson, type GroupJson, type RunJson } from "../../query/export.js";
+import { groupsToJson, runDetailJson, runsToJson, type CommentJson, type GroupJson, type RunJson } from "../../query/export.js";
 import { groupsByPrefix, type GroupRow } from "../../query/groups.js";
 import { copiesOf } from "../../query/details.js";
 import { issuesOf } from "../../query/issues.js";
@@ -30,7 +30,7 @@ export async function runShow(a: ShowArgs, io: Io): Promise<number> {
     if (a.format === "json") {
       const record =
         target.kind === "run"
-          ? { ...(await runsToJson(store, [target.row], { fullOp: true }))[0]!, copies: (await copiesOf(store, [target.row.id])).get(target.row.id) ?? [] }
+          ? await runDetailJson(store, target.row)
           : (await groupsToJson(store, [target.row]))[0]!;
       io.out(JSON.stringify(record, null, 2) + "\n");
       return 0;
