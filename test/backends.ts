@@ -17,7 +17,7 @@ import { PgStore } from "../src/store/pg-store.js";
 import { SqliteStore } from "../src/store/sqlite-store.js";
 import type { SourceScope, Store } from "../src/store/store.js";
 import { tempDir } from "./helpers.js";
-import { PG_URL, TEST_DB_PREFIX } from "./pg-env.js";
+import { PG_URL, runDbPrefix } from "./pg-env.js";
 
 export { PG_URL };
 
@@ -34,7 +34,7 @@ export function pgUrlFor(database: string): string {
 
 /** A new, empty PostgreSQL database on the test server; its URL. */
 export async function newPgDatabase(): Promise<string> {
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString("hex")}`;
+  const name = `${runDbPrefix()}${randomBytes(6).toString("hex")}`;
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
