@@ -10,13 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-
-export interface Stat {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
+import { stat, type Stat } from "./bench-util.js";
 
 export interface WebResult {
   /** one row per API request: label → time */
@@ -35,11 +29,6 @@ export interface WebResult {
 
 const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-function stat(samples: number[]): Stat {
-  const s = [...samples].sort((a, b) => a - b);
-  return { median: s[Math.floor((s.length - 1) / 2)]!, min: s[0]!, max: s[s.length - 1]!, n: s.length };
-}
 
 /** `catalog serve --port 0 --no-refresh` until it prints its URL. */
 async function startServe(bin: string, runsDir: string, db: string): Promise<{ url: string; stop: () => Promise<void> }> {

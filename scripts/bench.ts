@@ -1,9 +1,10 @@
 /**
- * npm run bench [-- --quick] [-- --sizes 1000,10000] [-- --out docs/benchmarks.md] [-- --only daemon|queries|web]
+ * npm run bench [-- --quick] [-- --sizes 1000,10000] [-- --out docs/benchmarks.md] [-- --only daemon|queries|web|team]
  *
  * `--only daemon` measures just the daemon (on a corpus indexed once if need be) and prints its
  * rows without writing docs/benchmarks.md; `--only web` likewise `catalog serve`'s API and the
- * page's first render in Chromium (scripts/bench-web.ts).
+ * page's first render in Chromium (scripts/bench-web.ts); `--only team` SQLite beside PostgreSQL
+ * at 100k runs and PostgreSQL at 1M (scripts/bench-team.ts), into the doc's team section.
  * Times catalog against baselines measured in the same run, for corpora of 1k, 10k and 100k runs
  * (quick: 1k and 10k), and writes the table to docs/benchmarks.md (a full run) or prints it.
  * Corpora are generated once into $CATALOG_BENCH_DIR (default: <tmp>/catalog-bench) and reused.
@@ -15,36 +16,16 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { ARCHIVES_DIR, classifyEntry } from "../src/disk/entries.js";
-import { CORPUS_MARKER, writeCorpus } from "../src/fixtures/corpus.js";
+import { CORPUS_MARKER } from "../src/fixtures/corpus.js";
 import { logRunAttrs, writeRun } from "../src/fixtures/gage-writer.js";
 import { packageRoot } from "../src/package-root.js";
+import { benchTeam, pgServer, reportTeam, type TeamResult } from "./bench-team.js";
 import { benchWeb, type WebResult } from "./bench-web.js";
+import { corpus, fmt, ms, ratio, repeat, replaceSection, stat, timeIt, timeSync, type Stat } from "./bench-util.js";
 
 const ROOT = packageRoot();
 const BIN = join(ROOT, "bin", "catalog");
 const NAIVE = join(ROOT, "dist", "scripts", "naive-list.js");
-
-interface Stat {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-function stat(samples: number[]): Stat {
-  const s = [...samples].sort((a, b) => a - b);
-  return { median: s[Math.floor((s.length - 1) / 2)]!, min: s[0]!, max: s[s.length - 1]!, n: s.length };
-}
-
-function timeIt(fn: () => void): number {
-  const t = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
-function repeat(n: number, fn: () => number): Stat {
-  return stat(Array.from({ length: n }, fn));
-}
 
 /** Runs a process to completion; returns wall ms and the peak RSS (VmHWM) sampled from /proc. */
 function runProcess(args: readonly string[], opts: { sampleRss?: boolean } = {}): Promise<{ ms: number; peakKb: number; code: number | null }> {
@@ -68,13 +49,6 @@ function runProcess(args: readonly string[], opts: { sampleRss?: boolean } = {})
   });
 }
 
-function timeSync(args: readonly string[]): number {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(args[0]!, args.slice(1), { stdio: "ignore" });
-  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}`);
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
-
 function procStatusKb(pid: number, field: string): number | null {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "mu").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -82,19 +56,6 @@ function procStatusKb(pid: number, field: string): number | null {
   } catch {
     return null;
   }
-}
-
-/** A corpus of n runs (seed 1), generated once and reused across bench runs. */
-function corpus(benchDir: string, n: number, seed: number, name = `runs-${n}`): string {
-  const dir = join(benchDir, name);
-  const stamp = join(benchDir, `${name}.json`);
-  if (existsSync(stamp) && existsSync(join(dir, CORPUS_MARKER))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const ms = timeIt(() => writeCorpus(dir, { n, seed }));
-  writeFileSync(stamp, JSON.stringify({ n, seed, generatedMs: Math.round(ms) }));
-  process.stderr.write(`generated ${n} runs in ${(ms / 1000).toFixed(1)} s: ${dir}\n`);
-  return dir;
 }
 
 /** The read floor: every file the indexer reads, read once, not parsed. */
@@ -406,9 +367,6 @@ async function benchDaemon(runsDir: string, db: string): Promise<DaemonResult> {
   }
 }
 
-const ms = (s: Stat) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
-const fmt = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
-const ratio = (a: Stat, b: Stat) => `${(a.median / b.median).toFixed(2)}×`;
 
 function daemonRows(row: (label: string, f: (r: SizeResult) => string) => string): string[] {
   const d = (f: (d: DaemonResult) => string) => (r: SizeResult) => f(r.daemon);
@@ -496,6 +454,11 @@ function report(results: readonly SizeResult[]): string {
   return lines.join("\n");
 }
 
+function pgVersion(): string {
+  const r = spawnSync("psql", ["--version"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim().replace("psql (PostgreSQL)", "PostgreSQL") : "PostgreSQL";
+}
+
 async function main(argv: string[]): Promise<void> {
   const quick = argv.includes("--quick");
   const sizesArg = argv.indexOf("--sizes");
@@ -531,6 +494,26 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${cpus().length} CPUs, Node ${process.version}; took ${((Date.now() - t0) / 1000).toFixed(0)} s\n\n${reportWeb(results)}\n`);
     return;
   }
+  if (argv.includes("--only") && argv[argv.indexOf("--only") + 1] === "team") {
+    // SQLite beside PostgreSQL; a full run (no --sizes) writes the "team" section of the doc.
+    const teamSizes = sizesArg >= 0 ? sizes : [100_000];
+    const server = pgServer(ROOT);
+    try {
+      const results: TeamResult[] = [];
+      for (const n of teamSizes) results.push(await benchTeam(BIN, corpus(benchDir, n, 1), benchDir, n, server.url, n === Math.max(...teamSizes)));
+      const machine = `${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "unknown"}), Node ${process.version}, ${pgVersion()}, ${new Date().toISOString().slice(0, 10)}; took ${((Date.now() - t0) / 1000).toFixed(0)} s`;
+      const table = reportTeam(results);
+      process.stdout.write(`${machine}\n\n${table}\n`);
+      const teamOut = outArg >= 0 ? out : sizesArg >= 0 ? null : join(ROOT, "docs", "benchmarks.md");
+      if (teamOut) {
+        writeFileSync(teamOut, replaceSection(readFileSync(teamOut, "utf8"), "team", `${machine}\n\n${table}`));
+        process.stderr.write(`wrote ${teamOut}\n`);
+      }
+    } finally {
+      server.stop();
+    }
+    return;
+  }
   if (argv.includes("--only") && argv[argv.indexOf("--only") + 1] === "queries") {
     // Only the everyday queries (and `node -e 0`), on indexes kept from an earlier run.
     const lines = [`| query (median, min–max) → / \`node -e 0\` | ${sizes.map((n) => `${n / 1000}k runs`).join(" | ")} |`, `|---|${sizes.map(() => "---").join("|")}|`];
@@ -557,13 +540,7 @@ async function main(argv: string[]): Promise<void> {
   const table = report(results);
   process.stdout.write(`${machine}\n\n${table}\n`);
   if (out) {
-    const doc = readFileSync(out, "utf8");
-    const begin = "<!-- bench:begin -->";
-    const end = "<!-- bench:end -->";
-    const i = doc.indexOf(begin);
-    const j = doc.indexOf(end);
-    if (i < 0 || j < 0) throw new Error(`${out} has no ${begin} … ${end} section`);
-    writeFileSync(out, `${doc.slice(0, i + begin.length)}\n${machine}\n\n${table}\n${doc.slice(j)}`);
+    writeFileSync(out, replaceSection(readFileSync(out, "utf8"), "bench", `${machine}\n\n${table}`));
     process.stderr.write(`wrote ${out}\n`);
   }
 }
