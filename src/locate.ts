@@ -4,7 +4,7 @@ import { homedir, hostname } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { isPostgresUrl } from "./store/pg-url.js";
 
-/** Names whose presence makes a dir a Gage project (gage-format §1, `project_util:PROJECT_MARKERS`). */
+/** Names whose presence makes a dir a Gage project (docs/format.md, "Locating the runs dir"; Gage's `project_util.PROJECT_MARKERS`). */
 const PROJECT_MARKERS = [
   ".gage",
   "gage.json",
@@ -35,7 +35,7 @@ export interface Located {
 }
 
 /**
- * The runs dir, in the order Gage resolves it (DESIGN §3, gage-format §1): the option, then
+ * The runs dir, in the order Gage resolves it (docs/format.md, "Locating the runs dir"): the option, then
  * GAGE_RUNS, RUNS_DIR, the project's `$runs-dir` or `.gage/runs`, else `~/.gage/runs`.
  */
 export function locateRunsDir(option: string | undefined, le: LocateEnv = processEnv()): Located {
@@ -123,7 +123,7 @@ export function locateHost(option: string | undefined, le: LocateEnv = processEn
 
 /**
  * The database: the option, then CATALOG_DB, else a file in the user's cache named for the real
- * path of the runs dir — never inside the runs dir, which gets synced (DESIGN §3).
+ * path of the runs dir — never inside the runs dir, which gets synced (docs/cli.md, "Runs dir and database").
  */
 export function resolveDbPath(option: string | undefined, runsDir: string, le: LocateEnv = processEnv()): string {
   return locateDb(option, runsDir, le).path;

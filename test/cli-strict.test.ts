@@ -87,7 +87,7 @@ beforeAll(() => {
   expect(r.status).toBe(0);
 });
 
-describe("Gage's run selection (gage-format §11.3)", () => {
+describe("Gage's run selection (docs/format.md: Listing and selection)", () => {
   it("numbers the listing 1..N and selects by index; an index out of range is an id prefix", () => {
     expect(selected([])).toEqual(numbered(listing.map((_, i) => i + 1)).slice(0, 20));
     expect(selected(["1"])).toEqual(numbered([1]));

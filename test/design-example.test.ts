@@ -4,10 +4,10 @@ import { writeRun, writeGroup, writeAttrLog, makeUlidUuid } from "../src/fixture
 import { BACKENDS, backendWorkspace } from "./backends.js";
 import { cliJson } from "./helpers.js";
 
-// The example of run-groups-design.md: three runs made with `make_run` (opref only), a group dir
+// The example of Gage's run-groups design (docs/groups.md): three runs made with `make_run` (opref only), a group dir
 // with its `id` file and one attr-log entry naming label, tag and the three members.
 describe.each(BACKENDS)("%s", (backend) => {
-  describe("run-groups-design.md example", () => {
+  describe("the example of Gage's run-groups design (docs/groups.md)", () => {
     it("reads the group back through `catalog query --groups --tag color=green --format json`", async () => {
       const ws = await backendWorkspace(backend);
       const ids = [makeUlidUuid(2), makeUlidUuid(3), makeUlidUuid(4)];

@@ -37,7 +37,7 @@ import {
 import { prepareOutputDir } from "../src/fixtures/output-dir.js";
 
 const UUID4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const MS = 1720209618123; // 0x190847bb4cb (gage-format §3.3)
+const MS = 1720209618123; // 0x190847bb4cb (docs/format.md, "Ids, names and ULID-uuids")
 
 let tmp: string;
 beforeAll(() => {

@@ -60,7 +60,7 @@ function groupsById(ws: Ws): Map<string, GroupJson> {
 }
 
 describe.each(BACKENDS)("%s", (backend) => {
-  describe("group rules (DESIGN §2)", () => {
+  describe("group rules (docs/groups.md: What a group shows)", () => {
     it("same op: that op; started: the earliest member start; members by started order", async () => {
       const ws = await backendWorkspace(backend);
       const a = run(ws.runsDir, "train", "completed", 5);

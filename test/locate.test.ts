@@ -8,7 +8,7 @@ function env(cwd: string, home: string, vars: Record<string, string> = {}): Loca
   return { cwd, home, env: vars };
 }
 
-describe("runs dir resolution (DESIGN §3, gage-format §1)", () => {
+describe("runs dir resolution (docs/format.md: Locating the runs dir)", () => {
   it("takes the option, then GAGE_RUNS, then RUNS_DIR", () => {
     const home = tempDir();
     const cwd = tempDir();

@@ -7,7 +7,7 @@ import { containerFromMarkers } from "../src/disk/move.js";
 import { classifyEntry } from "../src/disk/entries.js";
 import { isoFromMicros, isoFromMillis, parseTimeSpan, humanAgo } from "../src/query/time.js";
 
-describe("opref (gage-format §4.2)", () => {
+describe("opref (docs/format.md: Meta files)", () => {
   it("decodes schema 2 with and without version and legacy schema 1", () => {
     expect(decodeOpRef("2 hello hello")).toEqual({ schema: 2, ns: "hello", name: "hello", version: null });
     expect(decodeOpRef("2 my-ns my-op 1")).toEqual({ schema: 2, ns: "my-ns", name: "my-op", version: "1" });
@@ -20,7 +20,7 @@ describe("opref (gage-format §4.2)", () => {
   });
 });
 
-describe("run names (gage-format §3.2)", () => {
+describe("run names (docs/format.md: Ids, names and ULID-uuids)", () => {
   it("matches the spec's examples", () => {
     expect(runName("aaa")).toBe("babab-bopop");
     expect(runName("bbb")).toBe("babab-bovur");
@@ -33,7 +33,7 @@ describe("run names (gage-format §3.2)", () => {
   });
 });
 
-describe("tolerant JSON (gage-format §13.3)", () => {
+describe("tolerant JSON (docs/format.md: Robustness)", () => {
   it("maps NaN and Infinity outside strings to null, keeps them inside strings", () => {
     expect(parseTolerantJson('{"a": NaN, "b": -Infinity, "c": "NaN Infinity", "d": [Infinity, 1]}')).toEqual({
       a: null,
@@ -56,7 +56,7 @@ describe("Python int parsing", () => {
   });
 });
 
-describe("move markers (gage-format §8.1)", () => {
+describe("move markers (docs/format.md: Containers)", () => {
   const id = "0190847b-b4cb-4aaa-8aaa-aaaaaaaaaaaa";
   it("takes the newest marker at least 37 chars long", () => {
     expect(containerFromMarkers([])).toBe("active");
@@ -67,7 +67,7 @@ describe("move markers (gage-format §8.1)", () => {
   });
 });
 
-describe("entry names (gage-format §2)", () => {
+describe("entry names (docs/format.md: Entries)", () => {
   it("classifies by case-sensitive suffix, longest first", () => {
     expect(classifyEntry("abc.meta.zip.deleted")).toMatchObject({ kind: "legacy-meta-zip", key: "abc" });
     expect(classifyEntry("abc.meta.zip")).toMatchObject({ kind: "meta-zip", key: "abc" });

@@ -25,7 +25,7 @@ async function runWs(backend: Backend): Promise<Ws> {
 const entry = (set: [string, string | Record<string, string | number>][], del: string[] = []) => ({ author: "alice", set: new Map(set), delete: del });
 
 // The format, the ids and the author are computed without a database: one suite, no backend.
-describe("attr-log entries as Gage writes them (gage-format §9.1)", () => {
+describe("attr-log entries as Gage writes them (docs/format.md: Attr logs)", () => {
   it("is Python's json.dump of {author, set, delete}: default separators, ASCII escapes, no newline", () => {
     expect(attrLogText(entry([["label", "Sample group"], ["tag:color=green", ""], ["run:abc", ""]]))).toBe(
       '{"author": "alice", "set": {"label": "Sample group", "tag:color=green": "", "run:abc": ""}, "delete": []}',

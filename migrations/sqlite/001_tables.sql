@@ -1,7 +1,7 @@
--- Tables mirror the runs dir, one row per thing on disk (DESIGN §3). The indexer owns them; views
+-- Tables mirror the runs dir, one row per thing on disk (docs/architecture.md). The indexer owns them; views
 -- (002) derive everything a user sees. Times are integer epoch microseconds.
 
--- One row per unit the indexer reads, with the fingerprint it had when read (DESIGN §4).
+-- One row per unit the indexer reads, with the fingerprint it had when read (docs/freshness.md).
 -- unit: 'run:<id>' (meta dir/zip), 'user:<id>' (attr log), 'move:<id>' (markers),
 --       'group:<dir name>', 'archives'.
 CREATE TABLE entries (
@@ -36,7 +36,7 @@ CREATE TABLE runs (
   metrics_json    TEXT NOT NULL DEFAULT '{}',
   attributes_json TEXT NOT NULL DEFAULT '{}',
   summary_label   TEXT,
-  -- Gage's run_attr.run_status precedence (gage-format §7), derived by SQLite from the row.
+  -- Gage's run_attr.run_status precedence (docs/format.md, "Status"), derived by SQLite from the row.
   status          TEXT GENERATED ALWAYS AS (
     CASE
       WHEN exit_code = 0 THEN 'completed'

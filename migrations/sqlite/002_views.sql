@@ -1,4 +1,4 @@
--- Derived values, all in SQL (DESIGN §2).
+-- Derived values, all in SQL (docs/groups.md, "What a group shows").
 
 -- Current attributes exactly as Gage's `attr_log.get_attrs`: files applied in name order, each one
 -- first updating with `set`, then popping `delete`. Per key the newest file that mentions it wins,
@@ -46,7 +46,7 @@ WITH ops AS (
 )
 SELECT owner_kind, owner_id, author, key, value_json FROM ranked WHERE rn = 1 AND is_delete = 0;
 
--- Tags are exactly the `tag:<tag>` keys (DESIGN §7).
+-- Tags are exactly the `tag:<tag>` keys (docs/decisions.md).
 CREATE VIEW tags AS
 SELECT owner_kind, owner_id, substr(key, 5) AS tag
   FROM current_attrs
@@ -61,7 +61,7 @@ SELECT owner_kind, owner_id, substr(key, 9) AS comment_id, author,
   FROM author_attr_replay
  WHERE key >= 'comment:' AND key < 'comment;' AND json_type(value_json) = 'object';
 
--- Run status is a generated column of runs (001); this view names it as DESIGN §3 does.
+-- Run status is a generated column of runs (001); this view names it as docs/architecture.md does.
 CREATE VIEW run_status AS
 SELECT id, status FROM runs;
 
@@ -73,7 +73,7 @@ SELECT r.id,
 -- One row per run with what listings show. The container is run_container's expression
 -- inlined: queries read this view for every run, and a join to run_container would look each
 -- run up twice. The label is the user label when it is a non-empty string, else the summary's
--- `run.label` (DESIGN §7).
+-- `run.label` (docs/decisions.md).
 CREATE VIEW run_list AS
 SELECT r.id, r.name, r.op_ns, r.op_name, r.op_version,
        r.initialized, r.staged, r.started, r.stopped, r.timestamp,
@@ -106,7 +106,7 @@ SELECT a.owner_id AS group_id, r.id AS run_id, r.op_name, r.started, r.status
   JOIN run_container c ON c.id = r.id
  WHERE a.owner_kind = 'group' AND a.key >= 'run:' AND a.key < 'run;' AND c.container = 'active';
 
--- What a group shows (DESIGN §2), from its active members only. Members are ordered by started
+-- What a group shows (docs/groups.md, "What a group shows"), from its active members only. Members are ordered by started
 -- time, never-started last, ties by id. Correlated subqueries, so that filtering groups first
 -- (by tag, label) computes the summary of the matching groups only.
 CREATE VIEW group_summary AS

@@ -17,7 +17,7 @@ export class CliError extends Error {
 
 export { UsageError };
 
-/** Exit codes (DESIGN §5): 0 ok, 1 error, 2 usage. */
+/** Exit codes (docs/cli.md): 0 ok, 1 error, 2 usage. */
 export function exitCodeFor(err: unknown): number {
   return err instanceof UsageError ? 2 : 1;
 }

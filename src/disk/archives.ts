@@ -5,7 +5,7 @@ import type { ArchiveRecord, ReadIssue } from "./records.js";
 import { codeOf, entryProblem, errorMessage, listDir, readFileAt, type Listed } from "./safe-fs.js";
 
 /**
- * Reads the archive registry `RUNS/.archives/<archive-id>/` (gage-format §8.3): the newest revision
+ * Reads the archive registry `RUNS/.archives/<archive-id>/` (docs/format.md, "Containers"): the newest revision
  * decides; a `.deleted` revision newer than every `.json` one means the archive is deleted.
  */
 export function readArchives(archivesDir: string, runsDir: string = dirname(archivesDir)): { archives: ArchiveRecord[]; issues: ReadIssue[] } {

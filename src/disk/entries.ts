@@ -1,7 +1,7 @@
 import type { FileType } from "./safe-fs.js";
 
 /**
- * Classifies the names found directly in a runs dir (gage-format §2). Gage decides by
+ * Classifies the names found directly in a runs dir (docs/format.md, "Entries"). Gage decides by
  * case-sensitive suffix tests on names only, and so do we; the kind of file is checked later.
  */
 export type EntryKind =
@@ -111,7 +111,7 @@ export function groupEntries(names: Iterable<string>): Units {
 }
 
 /**
- * Order in which entries of one unit are tried: for meta, the zip wins when it opens (DESIGN §7),
+ * Order in which entries of one unit are tried: for meta, the zip wins when it opens (docs/decisions.md),
  * current entries before legacy `*.deleted` ones; for attr logs `.user` before `.user.deleted`.
  */
 export function entryPreference(e: RunsDirEntry): number {

@@ -7,7 +7,7 @@ import { resolveLink, typeOf, type FileType } from "./safe-fs.js";
  * A fingerprint is a 53-bit hash of what identifies a file or dir as of now: inode, size, mtime
  * and ctime (µs). Compared for equality only, never ordered: sync tools (rsync -a, rclone) set
  * mtimes *older* than before, but they cannot set ctime, so any write or re-copy still changes
- * it (DESIGN §4). A number rather than the text of those fields: a no-change refresh at 100k
+ * it (docs/freshness.md). A number rather than the text of those fields: a no-change refresh at 100k
  * runs compares 200k of them, and loading and comparing 200k strings cost more than the stats.
  * Two changed states hash alike with odds of 2^-53.
  */

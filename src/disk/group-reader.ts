@@ -8,8 +8,8 @@ const GROUP_SUFFIX = ".group";
 const MAX_ID_LENGTH = 255;
 
 /**
- * Reads a group dir's identity from its `id` file (run-groups-design.md). Without a usable one the
- * dir name stands in, and that is reported (DESIGN §2). Its attr log is read like a run's.
+ * Reads a group dir's identity from its `id` file (docs/groups.md). Without a usable one the
+ * dir name stands in, and that is reported (docs/groups.md, "What a group shows"). Its attr log is read like a run's.
  * `listing` is the group dir's, when the caller has it (its log needs it too).
  */
 export function readGroup(runsDir: string, dirName: string, listing?: readonly Listed[]): Read<GroupRecord> {

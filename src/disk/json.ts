@@ -1,6 +1,6 @@
 /**
  * Parses JSON written by Python's `json.dump`, which emits the non-standard tokens `NaN`,
- * `Infinity` and `-Infinity` (gage-format §13.3). Those tokens, outside strings, become null.
+ * `Infinity` and `-Infinity` (docs/format.md, "Robustness"). Those tokens, outside strings, become null.
  * Everything else follows JSON.parse, including "last duplicate key wins".
  */
 export function parseTolerantJson(text: string): unknown {

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import { compareCodePoints } from "./attr-log.js";
 
 export const ACTIVE = "active";
-/** A marker is `<36-char ULID-uuid>-<container>`; shorter names are ignored (gage-format §8.1). */
+/** A marker is `<36-char ULID-uuid>-<container>`; shorter names are ignored (docs/format.md, "Containers"). */
 const MARKER_PREFIX = 37;
 
 /**

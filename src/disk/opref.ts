@@ -1,6 +1,6 @@
 import { quoteStart } from "./safe-fs.js";
 
-/** An operation reference as stored in a run's `opref` meta file (gage-format §4.2). */
+/** An operation reference as stored in a run's `opref` meta file (docs/format.md, "Meta files"). */
 export interface OpRef {
   readonly schema: 1 | 2;
   readonly ns: string;

@@ -19,7 +19,7 @@ export function uint32ToQuint(n: number): string {
 /**
  * Mirrors Python's `int(s, 16)` on the first 8 characters of an id: surrounding whitespace, an
  * optional `0x` prefix and single underscores between digits are accepted. Anything else, or a
- * value that is not a 32-bit unsigned integer, is null (Gage would crash; DESIGN §7 says null).
+ * value that is not a 32-bit unsigned integer, is null (Gage would crash; docs/decisions.md says null).
  */
 function parseHexPrefix(idPrefix: string): number | null {
   let s = idPrefix.trim();
@@ -30,7 +30,7 @@ function parseHexPrefix(idPrefix: string): number | null {
   return Number.isSafeInteger(n) && n <= 0xffffffff ? n : null;
 }
 
-/** A run or group name: the proquint of the id's first 8 characters read as hex (gage-format §3.2). */
+/** A run or group name: the proquint of the id's first 8 characters read as hex (docs/format.md, "Ids, names and ULID-uuids"). */
 export function runName(id: string): string | null {
   const n = parseHexPrefix(id.slice(0, 8));
   return n === null ? null : uint32ToQuint(n);

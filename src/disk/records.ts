@@ -8,7 +8,7 @@ export interface ReadIssue {
   readonly note?: boolean;
 }
 
-/** A meta timestamp file: it may exist yet hold no usable value (gage-format §3.4). */
+/** A meta timestamp file: it may exist yet hold no usable value (docs/format.md, "Meta files"). */
 export interface Timestamp {
   readonly present: boolean;
   /** epoch microseconds, null when absent or unparseable */
@@ -24,7 +24,7 @@ export interface RunRecord {
   /** the runs-dir entry the meta was read from */
   readonly metaEntry: string;
   readonly metaKind: MetaKind;
-  /** read from a legacy `*.deleted` entry (gage-format §2.3) */
+  /** read from a legacy `*.deleted` entry (docs/format.md, "Entries") */
   readonly legacyDeleted: boolean;
   readonly opref: OpRef;
   readonly initialized: Timestamp;
@@ -44,7 +44,7 @@ export interface RunRecord {
   readonly summaryLabel: string | null;
 }
 
-/** One attr-log file: `{author, set, delete}` (gage-format §9.1). */
+/** One attr-log file: `{author, set, delete}` (docs/format.md, "Attr logs"). */
 export interface AttrLogEntry {
   /** file name, a ULID-uuid + `.json`; sorts in time order */
   readonly name: string;

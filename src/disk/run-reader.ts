@@ -18,7 +18,7 @@ async function zipReader() {
 
 /**
  * Reads one run from its meta entries (already ordered: zip first). A zip that does not open or
- * lacks `opref` gives way to a meta dir of the same id (a finalize in progress, gage-format §13.1).
+ * lacks `opref` gives way to a meta dir of the same id (a finalize in progress, docs/format.md, "Robustness").
  * A run whose `opref` cannot be decoded is not a run to Gage: value null, with the reason.
  */
 export async function readRun(runsDir: string, metaEntries: readonly RunsDirEntry[]): Promise<Read<RunRecord>> {
@@ -123,7 +123,7 @@ function recordFromMeta(entry: RunsDirEntry, path: string, isZip: boolean, files
     issues.push({ path: join(path, "proc/exit"), message: `not an exit code: ${quoteStart(exitText, 40)}` });
   }
 
-  // Gage reads proc/lock as a plain path, so a zipped meta never has one (gage-format §7).
+  // Gage reads proc/lock as a plain path, so a zipped meta never has one (docs/format.md, "Status").
   const lockText = isZip ? null : text("proc/lock");
   const lockPresent = !isZip && present("proc/lock");
   const lockPid = lockText === null ? null : parsePythonInt(lockText);

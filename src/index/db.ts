@@ -27,7 +27,7 @@ export interface OpenOptions {
   readonly bulk?: boolean;
 }
 
-/** Opens the catalog database. WAL so readers never wait for the writer (DESIGN §3). */
+/** Opens the catalog database. WAL so readers never wait for the writer (docs/architecture.md). */
 export function openDb(path: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly ?? false;
   if (readonly) return openForReading(path);

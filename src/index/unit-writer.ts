@@ -140,7 +140,7 @@ export class UnitWriter {
   }
 
   /**
-   * Attr-log files are immutable once written (gage-format §9.1), so only names not yet stored
+   * Attr-log files are immutable once written (docs/format.md, "Attr logs"), so only names not yet stored
    * were read; names gone from disk are dropped. A file that failed to parse is not stored, so it
    * is read again on the next pass (Gage writes entries in place, not atomically).
    */

@@ -20,7 +20,7 @@ export function lockPath(dbPath: string): string {
 }
 
 /**
- * The one-writer-at-a-time lock beside the database (DESIGN §3): a file holding the owner's pid
+ * The one-writer-at-a-time lock beside the database (docs/architecture.md): a file holding the owner's pid
  * and role. Every connection that may write holds it for as long as it is open, so `reindex` can
  * swap the database file knowing no writer has the old one open. A lock whose pid is dead (a
  * `kill -9`) is taken over. Waits up to `waitMs`, then fails with a message naming the holder.

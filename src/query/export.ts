@@ -4,7 +4,7 @@ import { groupMembers, type GroupRow } from "./groups.js";
 import type { RunRow } from "./runs.js";
 import { isoFromMicros, isoFromMillis } from "./time.js";
 
-/** The JSON shape scripts rely on (DESIGN §5). */
+/** The JSON shape scripts rely on (docs/cli.md). */
 export interface CommentJson {
   id: string;
   author: string;

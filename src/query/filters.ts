@@ -1,8 +1,8 @@
-/** Statuses a run or group can have (gage-format §7). */
+/** Statuses a run or group can have (docs/format.md, "Status"). */
 export const STATUSES = ["running", "completed", "error", "terminated", "staged", "pending", "unknown"] as const;
 export type Status = (typeof STATUSES)[number];
 
-/** Filters of `catalog query`; they AND together (DESIGN §5). */
+/** Filters of `catalog query`; they AND together (docs/cli.md). */
 export interface QueryFilter {
   /** each must be present; `*` in a tag globs */
   readonly tags: readonly string[];

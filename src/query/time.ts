@@ -1,6 +1,6 @@
 import { UsageError } from "./filters.js";
 
-/** ISO-8601 UTC with microseconds, e.g. `2024-05-10T14:03:22.123456Z` (DESIGN §5). */
+/** ISO-8601 UTC with microseconds, e.g. `2024-05-10T14:03:22.123456Z` (docs/cli.md). */
 export function isoFromMicros(us: number | null): string | null {
   if (us === null) return null;
   const ms = Math.floor(us / 1000);

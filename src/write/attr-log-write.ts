@@ -1,5 +1,5 @@
 /**
- * Writes attr-log entries exactly as Gage's `attr_log.log_attrs` does (gage-format §9.1): a file
+ * Writes attr-log entries exactly as Gage's `attr_log.log_attrs` does (docs/format.md, "Attr logs"): a file
  * `<ULID-uuid>.json` holding `json.dump({"author", "set", "delete"})`, read-only (0444). Unlike
  * Gage, which writes in place, an entry appears whole or not at all, and never replaces a file:
  * it is written under a temporary name (not ending in `.json`, so every reader skips it), made

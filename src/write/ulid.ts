@@ -1,5 +1,5 @@
 /**
- * Time-ordered ids as Gage makes them (gage-format §3.3): a ULID of a millisecond timestamp,
+ * Time-ordered ids as Gage makes them (docs/format.md, "Ids, names and ULID-uuids"): a ULID of a millisecond timestamp,
  * rendered as a version-4 UUID (python-ulid's `ULID.from_timestamp(ms).to_uuid4()`). The first
  * 12 hex digits are the ms, so names sort in time order; the other 74 bits are random, so two
  * processes writing in the same millisecond do not collide.

@@ -95,7 +95,7 @@ function section(title: string, values: Record<string, unknown>): string {
   return `${title}:\n${keys.map((k) => `  ${escapeControls(k)}: ${escapeControls(formatValue(values[k]))}`).join("\n")}\n`;
 }
 
-/** Summary values show their `value` (gage-format §4.5); everything else as JSON. */
+/** Summary values show their `value` (docs/format.md, "Meta files"); everything else as JSON. */
 function formatValue(v: unknown): string {
   if (typeof v === "object" && v !== null && !Array.isArray(v) && "value" in v) return formatValue((v as { value: unknown }).value);
   return typeof v === "string" ? v : JSON.stringify(v);
