@@ -95,7 +95,7 @@ export async function indexWs(ws: Ws, options: Partial<IndexOptions> = {}, host?
 /** A Store reading the workspace's database (narrowed to a source when given). */
 export async function storeOf(ws: Ws, scope: SourceScope | null = null): Promise<Store> {
   if (ws.backend === "sqlite") return new SqliteStore(openDb(ws.dbPath, { readonly: true }));
-  return new PgStore(connectPg(ws.dbPath), hostname(), scope);
+  return new PgStore(await connectPg(ws.dbPath), hostname(), scope);
 }
 
 /** Runs `fn` with a Store of the workspace's database, closed afterwards. */

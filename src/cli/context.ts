@@ -143,7 +143,7 @@ export async function openStore(ctx: Context, narrow = true): Promise<Store> {
     import("../store/pg-store.js"),
     import("../index/pg/pg-target.js"),
   ]);
-  const h = connectPg(ctx.dbPath, { max: 2, applicationName: `catalog query (pid ${process.pid})` });
+  const h = await connectPg(ctx.dbPath, { max: 2, applicationName: `catalog query (pid ${process.pid})` });
   try {
     if (!(await pgSchemaIsCurrent(h))) {
       throw new CliError(`${ctx.dbLabel} holds no catalog of this version; \`catalog index --db …\` on a machine with runs creates or upgrades it`);

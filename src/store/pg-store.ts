@@ -1,5 +1,5 @@
 import { postgresDialect } from "./dialect.js";
-import { compiled, type PgHandle } from "./pg.js";
+import type { PgHandle } from "./pg.js";
 import type { Clause } from "./sql.js";
 import type { SourceScope, Store } from "./store.js";
 
@@ -19,8 +19,7 @@ export class PgStore implements Store {
 
   async all<R>(q: Clause): Promise<R[]> {
     // The row type is the caller's, declared with the statement it wrote (the query layer).
-    const r = await this.pg.db.executeQuery<R>(compiled(q));
-    return [...r.rows];
+    return this.pg.rows<R>(q);
   }
 
   async get<R>(q: Clause): Promise<R | undefined> {

@@ -6,10 +6,26 @@
  * Credentials come from the URL, `PGPASSWORD` or `~/.pgpass` (the driver reads both); nothing
  * here ever prints a password: messages name the database by `redactUrl`.
  */
-import { CompiledQuery, Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { Kysely } from "kysely";
+import type pg from "pg";
 import { redactUrl } from "./pg-url.js";
 import type { Clause } from "./sql.js";
+
+interface Drivers {
+  readonly kysely: typeof import("kysely");
+  readonly pg: typeof import("pg").default;
+}
+
+let drivers: Promise<Drivers> | undefined;
+
+/**
+ * Kysely and `pg`, imported on first use. A static import would not do: the CLI's bundle hoists
+ * every package import to its start, and a SQLite query must not load either.
+ */
+export function pgDrivers(): Promise<Drivers> {
+  drivers ??= Promise.all([import("kysely"), import("pg")]).then(([kysely, pgModule]) => ({ kysely, pg: pgModule.default }));
+  return drivers;
+}
 
 /**
  * bigint (`count(*)`, µs timestamps) and numeric arrive as strings by default; every such value
@@ -18,12 +34,6 @@ import type { Clause } from "./sql.js";
  */
 const INT8 = 20;
 const NUMERIC = 1700;
-const types = {
-  getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === INT8 || oid === NUMERIC) return (v: string) => Number(v);
-    return pg.types.getTypeParser(oid, format);
-  },
-};
 
 export type PgDb = Kysely<Record<string, never>>;
 
@@ -31,6 +41,8 @@ export interface PgHandle {
   readonly db: PgDb;
   readonly pool: pg.Pool;
   readonly label: string;
+  /** a clause written for both backends (`?` placeholders), through Kysely */
+  rows<R>(q: Clause): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -41,7 +53,14 @@ export interface ConnectOptions {
   readonly applicationName?: string;
 }
 
-export function connectPg(url: string, o: ConnectOptions = {}): PgHandle {
+export async function connectPg(url: string, o: ConnectOptions = {}): Promise<PgHandle> {
+  const { kysely, pg } = await pgDrivers();
+  const types = {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === INT8 || oid === NUMERIC) return (v: string) => Number(v);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
   const pool = new pg.Pool({
     connectionString: url,
     max: o.max ?? 4,
@@ -52,12 +71,13 @@ export function connectPg(url: string, o: ConnectOptions = {}): PgHandle {
   // An idle client's connection dropping (a server restart) must not crash the process: the
   // next query gets a fresh connection or a clear error.
   pool.on("error", () => undefined);
-  const db: PgDb = new Kysely({ dialect: new PostgresDialect({ pool }) });
+  const db: PgDb = new kysely.Kysely({ dialect: new kysely.PostgresDialect({ pool }) });
   let closed = false;
   return {
     db,
     pool,
     label: redactUrl(url),
+    rows: async <R>(q: Clause) => (await db.executeQuery<R>(kysely.CompiledQuery.raw(numberPlaceholders(q.sql), [...q.params]))).rows,
     close: async () => {
       if (closed) return;
       closed = true;
@@ -92,11 +112,6 @@ export function numberPlaceholders(text: string): string {
   return out;
 }
 
-/** A clause as a query Kysely sends through `pg`. */
-export function compiled(q: Clause): CompiledQuery {
-  return CompiledQuery.raw(numberPlaceholders(q.sql), [...q.params]);
-}
-
 /** The channel every index commit on a team database notifies (docs/team.md, "Live pages"). */
 export const CHANGES_CHANNEL = "catalog_changed";
 
@@ -105,6 +120,7 @@ export const CHANGES_CHANNEL = "catalog_changed";
  * LISTEN/NOTIFY: the notification is delivered when the pass commits). Returns a stop function.
  */
 export async function listenForChanges(url: string, onChange: () => void): Promise<() => Promise<void>> {
+  const { pg } = await pgDrivers();
   const client = new pg.Client({ connectionString: url, application_name: `catalog serve (pid ${process.pid})` });
   client.on("error", () => undefined); // a lost connection ends the updates, not the server
   await client.connect();

@@ -5,6 +5,7 @@
 import { readdirSync } from "node:fs";
 import type pg from "pg";
 import { connectPg, type PgHandle } from "../../store/pg.js";
+import { redactUrl } from "../../store/pg-url.js";
 import { migrationsDir } from "../migrate-dir.js";
 import { LockBusyError } from "../writer-lock.js";
 import { PgSink } from "./pg-sink.js";
@@ -61,7 +62,7 @@ export async function pgSchemaIsCurrent(h: PgHandle): Promise<boolean> {
 }
 
 export class PgIndexTarget {
-  private handle: PgHandle | null = null;
+  private handle: Promise<PgHandle> | null = null;
   private migrated = false;
 
   constructor(
@@ -71,10 +72,10 @@ export class PgIndexTarget {
   ) {}
 
   get label(): string {
-    return this.db().label;
+    return redactUrl(this.url);
   }
 
-  private db(): PgHandle {
+  private db(): Promise<PgHandle> {
     this.handle ??= connectPg(this.url, { max: 2, applicationName: this.appName });
     return this.handle;
   }
@@ -85,7 +86,7 @@ export class PgIndexTarget {
    * so an indexer that dies (kill -9, a lost connection) releases it with its session.
    */
   async withSink<T>(role: string, o: PgSinkOptions, fn: (sink: PgSink) => Promise<T>): Promise<T> {
-    const h = this.db();
+    const h = await this.db();
     if (!this.migrated) {
       await migratePg(h);
       this.migrated = true;
@@ -112,7 +113,7 @@ export class PgIndexTarget {
 
   /** A sink that only reads this source's rows (no lock, no schema change); none when never indexed. */
   async withReader<T>(fn: (sink: PgSink) => Promise<T>): Promise<T> {
-    const client = await this.db().pool.connect();
+    const client = await (await this.db()).pool.connect();
     try {
       let id = -1; // matches no rows: a source never indexed holds nothing
       try {
@@ -149,7 +150,7 @@ export class PgIndexTarget {
   }
 
   async close(): Promise<void> {
-    await this.handle?.close();
+    await (await this.handle)?.close();
     this.handle = null;
   }
 }
