@@ -318,10 +318,13 @@ describe("the page's files", () => {
 });
 
 describe("catalog serve, the command", () => {
-  it("indexes, prints its URL, serves until SIGTERM and exits 0; a port in use or out of range is an error", async () => {
+  it("indexes, prints its URL, serves until SIGTERM and exits 0; a port in use or out of range, an address not here, is an error", async () => {
     const ws = workspace();
     writeExamples(ws.runsDir);
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--runs-dir", ws.runsDir, "--db", ws.dbPath], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--host", "127.0.0.1", "--runs-dir", ws.runsDir, "--db", ws.dbPath], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, CATALOG_HOST: "lab-box" },
+    });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -334,6 +337,8 @@ describe("catalog serve, the command", () => {
     });
     const info = await getJson<{ runsDir: string; dbPath: string; author: string }>(url, "/api/info");
     expect(info).toMatchObject({ runsDir: ws.runsDir, dbPath: ws.dbPath, author: osUser() });
+    // serve's --host is where it listens; the runs dir's host name comes from CATALOG_HOST
+    expect((await getJson<ListingPage<RunJson>>(url, "/api/runs?limit=1")).rows[0]!.source.host).toBe("lab-box");
     expect((await getJson<ListingPage<GroupJson>>(url, "/api/groups?tag=color%3Dgreen")).rows.map((g) => g.id)).toEqual(
       cliJson<GroupJson>(ws, ["query", "-g", "--tag", "color=green", "--no-refresh"]).map((g) => g.id),
     );
@@ -344,5 +349,7 @@ describe("catalog serve, the command", () => {
     expect(await exited).toBe(0);
     const out = cli(["serve", "--port", "70000", "--runs-dir", ws.runsDir, "--db", ws.dbPath]);
     expect([out.status, out.stderr]).toEqual([2, "catalog: --port 70000 is not a TCP port (0 to 65535)\n"]);
+    const elsewhere = cli(["serve", "--port", "0", "--host", "192.0.2.1", "--no-refresh", "--runs-dir", ws.runsDir, "--db", ws.dbPath]);
+    expect([elsewhere.status, elsewhere.stderr]).toEqual([1, "catalog: cannot listen on 192.0.2.1: no such address on this machine; pass another --host\n"]);
   });
 });

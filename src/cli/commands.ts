@@ -417,14 +417,16 @@ export const GROUP = {
 export const SERVE_ARGS = {
   options: {
     port: { alias: "p", type: "integer", default: 8765, min: 0, placeholder: "PORT", describe: "TCP port to listen on (0: any free port)" },
-    bind: {
+    ...REFRESH_OPTIONS,
+    ...LOCATION_OPTIONS,
+    // As `mlflow ui`, `aim up` and `guild view` take it. Here the host a runs dir is indexed
+    // under (the other commands' --host) comes from CATALOG_HOST, else this machine's name.
+    host: {
       type: "string",
       default: "127.0.0.1",
       placeholder: "ADDR",
-      describe: "address to listen on; the default, loopback, keeps the page to this machine (docs/web.md)",
+      describe: "address to listen on; the default, loopback, keeps the page to this machine (docs/web.md). The host name a runs dir is indexed under comes from CATALOG_HOST here",
     },
-    ...REFRESH_OPTIONS,
-    ...LOCATION_OPTIONS,
   },
 } as const satisfies ArgsSpec;
 

@@ -15,7 +15,7 @@ import type { ArgsOf, Io } from "../spec.js";
  */
 export async function runServe(a: ArgsOf<typeof SERVE_ARGS>, io: Io): Promise<number> {
   if (a.port > 65535) throw new UsageError(`--port ${a.port} is not a TCP port (0 to 65535)`);
-  const ctx = locate(a);
+  const ctx = locate({ ...a, host: undefined });
   await (await openFresh(ctx, a.refresh, io.tty ? io.err : undefined)).close();
   const root = packageRoot();
   const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
@@ -23,11 +23,11 @@ export async function runServe(a: ArgsOf<typeof SERVE_ARGS>, io: Io): Promise<nu
   const { startServer } = await import("../../web/server.js");
   let server;
   try {
-    server = await startServer({ ctx, host: a.bind, port: a.port, webRoot: join(root, "dist", "web"), author: osUser(), version, log: (l) => io.err(`${l}\n`) });
+    server = await startServer({ ctx, host: a.host, port: a.port, webRoot: join(root, "dist", "web"), author: osUser(), version, log: (l) => io.err(`${l}\n`) });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new CliError(`port ${a.port} on ${a.bind} is in use; pass another --port (0 picks a free one)`);
-    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new CliError(`cannot listen on ${a.bind}: no such address on this machine; pass another --bind`);
+    if (code === "EADDRINUSE") throw new CliError(`port ${a.port} on ${a.host} is in use; pass another --port (0 picks a free one)`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new CliError(`cannot listen on ${a.host}: no such address on this machine; pass another --host`);
     throw err;
   }
   io.out(`serving ${ctx.runsDir} at ${server.url} (Ctrl-C to stop)\n`);
