@@ -1,24 +1,10 @@
 /** How values read in the page: ages as the CLI shows them, floats to 4 significant digits. */
+import { humanAgo } from "../../src/query/ago.js";
 import type { Cell, Column, RunJson } from "./api.js";
 
 /** "2 hours ago", as `catalog query` (and `gage list`) show `started`. */
 export function ago(iso: string | null, nowMs = Date.now()): string {
-  if (iso === null) return "";
-  const secs = Math.round((nowMs - Date.parse(iso)) / 1000);
-  if (secs < 0) return "in the future";
-  if (secs < 45) return "just now";
-  const steps: ReadonlyArray<readonly [number, string]> = [
-    [60, "minute"],
-    [3600, "hour"],
-    [86400, "day"],
-    [7 * 86400, "week"],
-    [30 * 86400, "month"],
-    [365 * 86400, "year"],
-  ];
-  let unit = steps[0]!;
-  for (const s of steps) if (secs >= s[0] * 0.9) unit = s;
-  const n = Math.max(1, Math.round(secs / unit[0]));
-  return `${n} ${unit[1]}${n === 1 ? "" : "s"} ago`;
+  return humanAgo(iso === null ? null : Date.parse(iso) * 1000, nowMs);
 }
 
 /** A local date-time for tooltips and detail pages. */
