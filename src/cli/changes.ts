@@ -4,6 +4,7 @@
  * entries (or printing them with `--dry-run`), then indexing what was written so that the index
  * reflects the change when the command returns (docs/writing.md).
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { SourceScope, Store } from "../store/store.js";
 import { groupDirName, groupsByPrefix, type GroupRow } from "../query/groups.js";
@@ -12,6 +13,7 @@ import { selectRows, type Listing, type Numbered } from "../query/select.js";
 import { humanAgo } from "../query/time.js";
 import { attrLogText } from "../write/attr-log-write.js";
 import { writeEntries, WriteError, type PlannedWrite } from "../write/commit.js";
+import type { AttrLogEntry } from "../write/attr-log-write.js";
 import { groupLogTarget, runLogTarget, targetDir, type LogTarget } from "../write/targets.js";
 import { indexTargetOf, mayCreateDbDir, realRunsDir, type Context } from "./context.js";
 import { CliError, UsageError, explainDbError } from "./errors.js";
@@ -114,6 +116,30 @@ export async function confirm(targets: readonly Target[], action: string, yes: b
 /** A write command's own options. */
 export interface WriteOptions {
   readonly dryRun: boolean;
+}
+
+/**
+ * The same entry for each target. With `onlyIfLogged`, targets without an attr log yet are left
+ * out: removing a tag or clearing a label there changes nothing, and Gage writes nothing either.
+ */
+export async function sameEntryFor(store: Store, ctx: Context, targets: readonly Target[], entry: AttrLogEntry, onlyIfLogged: boolean): Promise<PlannedWrite[]> {
+  const writes: PlannedWrite[] = [];
+  for (const t of targets) {
+    const target = await logTargetOf(store, ctx, t);
+    if (onlyIfLogged && target.create && !existsSync(targetDir(target))) continue;
+    writes.push({ target, entry });
+  }
+  return writes;
+}
+
+/** Asks when it must (`confirm`), then writes; false, having said so, when the user said no. */
+export async function confirmAndWrite(ctx: Context, targets: readonly Target[], writes: readonly PlannedWrite[], action: string, o: WriteOptions & { readonly yes: boolean }, io: Io): Promise<boolean> {
+  if (!(await confirm(targets, action, o.yes || o.dryRun, io))) {
+    io.err("nothing was written\n");
+    return false;
+  }
+  await applyWrites(ctx, writes, o, io);
+  return true;
 }
 
 /**

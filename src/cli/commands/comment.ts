@@ -2,7 +2,7 @@ import { commentsOf } from "../../query/details.js";
 import { osUser } from "../../write/author.js";
 import type { PlannedWrite } from "../../write/commit.js";
 import { deleteCommentEntry, editCommentEntry, newCommentEntry } from "../../write/entries.js";
-import { applyWrites, confirm, logTargetOf, selectTargets, type Target } from "../changes.js";
+import { confirmAndWrite, logTargetOf, selectTargets, type Target } from "../changes.js";
 import type { COMMENT_ARGS } from "../commands.js";
 import { locate } from "../context.js";
 import { CliError, UsageError } from "../errors.js";
@@ -63,11 +63,7 @@ export async function runComment(a: CommentArgs, io: Io): Promise<number> {
     await store.close();
   }
   const action = a.delete !== undefined ? "delete a comment of" : a.edit !== undefined ? "edit a comment of" : "comment on";
-  if (!(await confirm(targets, action, a.yes || a.dryRun, io))) {
-    io.err("nothing was written\n");
-    return 1;
-  }
-  await applyWrites(ctx, writes, { dryRun: a.dryRun }, io);
+  if (!(await confirmAndWrite(ctx, targets, writes, action, a, io))) return 1;
   if (a.dryRun) return 0;
   const t = targets[0]!;
   const what = targets.length === 1 ? `${t.kind} ${t.row.name ?? t.row.id}` : `${targets.length} ${t.kind}s`;

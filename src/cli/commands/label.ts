@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
 import { osUser } from "../../write/author.js";
-import { targetDir } from "../../write/targets.js";
 import type { PlannedWrite } from "../../write/commit.js";
 import { labelEntry } from "../../write/entries.js";
-import { applyWrites, confirm, logTargetOf, selectTargets, type Target } from "../changes.js";
+import { confirmAndWrite, sameEntryFor, selectTargets, type Target } from "../changes.js";
 import type { LABEL_ARGS } from "../commands.js";
 import { locate } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -18,25 +16,17 @@ export async function runLabel(a: ArgsOf<typeof LABEL_ARGS>, io: Io): Promise<nu
   const ctx = locate(a);
   const author = a.author ?? osUser();
   const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
-  const writes: PlannedWrite[] = [];
   let targets: Target[];
+  let writes: PlannedWrite[];
   try {
     targets = await selectTargets(store, req, a.specs, a.all);
-    for (const t of targets) {
-      const target = await logTargetOf(store, ctx, t);
-      // Clearing the label of a run that has no attr log changes nothing (Gage writes nothing).
-      if (a.set === undefined && target.create && !existsSync(targetDir(target))) continue;
-      writes.push({ target, entry: labelEntry(author, a.set ?? null) });
-    }
+    // Clearing the label of a run that has no attr log changes nothing (Gage writes nothing).
+    writes = await sameEntryFor(store, ctx, targets, labelEntry(author, a.set ?? null), a.set === undefined);
   } finally {
     await store.close();
   }
   const action = a.set !== undefined ? `set the label of` : "clear the label of";
-  if (!(await confirm(targets, action, a.yes || a.dryRun, io))) {
-    io.err("nothing was written\n");
-    return 1;
-  }
-  await applyWrites(ctx, writes, { dryRun: a.dryRun }, io);
+  if (!(await confirmAndWrite(ctx, targets, writes, action, a, io))) return 1;
   const n = `${targets.length} ${targets[0]!.kind}${targets.length === 1 ? "" : "s"}`;
   if (!a.dryRun) io.out(a.set !== undefined ? `set the label of ${n}\n` : `cleared the label of ${n}\n`);
   return 0;

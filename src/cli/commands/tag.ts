@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
 import { osUser } from "../../write/author.js";
-import { targetDir } from "../../write/targets.js";
 import type { PlannedWrite } from "../../write/commit.js";
 import { tagEntry } from "../../write/entries.js";
-import { applyWrites, confirm, logTargetOf, selectTargets, type Target } from "../changes.js";
+import { confirmAndWrite, sameEntryFor, selectTargets, type Target } from "../changes.js";
 import type { TAG_ARGS } from "../commands.js";
 import { locate } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -20,25 +18,17 @@ export async function runTag(a: ArgsOf<typeof TAG_ARGS>, io: Io): Promise<number
   const ctx = locate(a);
   const author = a.author ?? osUser();
   const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
-  const writes: PlannedWrite[] = [];
   let targets: Target[];
+  let writes: PlannedWrite[];
   try {
     targets = await selectTargets(store, req, a.specs, a.all);
-    for (const t of targets) {
-      const target = await logTargetOf(store, ctx, t);
-      // Removing from a run that has no attr log yet changes nothing (Gage's log_user_attrs).
-      if (a.add.length === 0 && target.create && !existsSync(targetDir(target))) continue;
-      writes.push({ target, entry: tagEntry(author, a.add, a.remove) });
-    }
+    // Removing from a run that has no attr log yet changes nothing (Gage's log_user_attrs).
+    writes = await sameEntryFor(store, ctx, targets, tagEntry(author, a.add, a.remove), a.add.length === 0);
   } finally {
     await store.close();
   }
   const action = [a.add.length > 0 ? `tag ${a.add.join(", ")}` : "", a.remove.length > 0 ? `untag ${a.remove.join(", ")}` : ""].filter(Boolean).join(" and ");
-  if (!(await confirm(targets, action, a.yes || a.dryRun, io))) {
-    io.err("nothing was written\n");
-    return 1;
-  }
-  await applyWrites(ctx, writes, { dryRun: a.dryRun }, io);
+  if (!(await confirmAndWrite(ctx, targets, writes, action, a, io))) return 1;
   if (!a.dryRun) io.out(`${action}: ${targets.length} ${targets[0]!.kind}${targets.length === 1 ? "" : "s"}\n`);
   return 0;
 }
