@@ -78,6 +78,11 @@ const recreate = (server: string, name: string, template?: string) =>
     await c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ""}`);
   });
 
+/** Each backend's figures as they are taken: a long run stopped halfway still says something. */
+function progress(backend: string, b: BackendFigures): void {
+  process.stderr.write(`  ${backend}: index ${ms(b.index)}, refresh ${ms(b.refresh)}; ${TEAM_QUERIES.map((q, i) => `${q.label} ${ms(b.queries[i]!)}`).join("; ")}\n`);
+}
+
 /** `tenfold`: also the query point at ten times the runs (the bench's largest size). */
 export async function benchTeam(bin: string, runsDir: string, benchDir: string, n: number, server: string, tenfold: boolean): Promise<TeamResult> {
   const reps = n >= 100_000 ? 2 : 3;
@@ -102,6 +107,7 @@ export async function benchTeam(bin: string, runsDir: string, benchDir: string, 
     queries: TEAM_QUERIES.map((q) => repeat(10, () => timeSync(onSqlite(...q.args, "--no-refresh")))),
   };
   removeSqlite();
+  progress("SQLite", sqlite);
 
   process.stderr.write(`bench team: PostgreSQL, ${n} runs…\n`);
   const pgIndex: number[] = [];
@@ -115,6 +121,7 @@ export async function benchTeam(bin: string, runsDir: string, benchDir: string, 
     // no --runs-dir: a team's query spans every source and indexes nothing first
     queries: TEAM_QUERIES.map((q) => repeat(10, () => timeSync(cat(...q.args, "--db", pgDb)))),
   };
+  progress("PostgreSQL", postgres);
   const nodeE0 = repeat(20, () => timeSync([process.execPath, "-e", "0"]));
 
   let big: TeamResult["tenfold"] = null;
@@ -132,6 +139,7 @@ export async function benchTeam(bin: string, runsDir: string, benchDir: string, 
       generateMs,
       queries: TEAM_QUERIES.map((q) => repeat(10, () => timeSync(cat(...q.args, "--db", bigDb)))),
     };
+    process.stderr.write(`  PostgreSQL, ${big.runs} runs: ${TEAM_QUERIES.map((q, i) => `${q.label} ${ms(big!.queries[i]!)}`).join("; ")}\n`);
   }
   return { n, nodeE0, sqlite, postgres, tenfold: big };
 }
@@ -169,7 +177,7 @@ async function generateCopies(c: pg.Client, runsDir: string): Promise<void> {
               delete_json FROM o_attr_log`,
       [src],
     );
-    await c.query(`INSERT INTO run_shown (run_id, source_id) SELECT ${f("run_id")}, $1 FROM o_run_shown`, [src]);
+    await c.query(`INSERT INTO run_shown (run_id, source_id, timestamp, container) SELECT ${f("run_id")}, $1, timestamp, container FROM o_run_shown`, [src]);
     await c.query(`INSERT INTO run_values (run_id, section, key, num, text) SELECT ${f("run_id")}, section, key, num, text FROM o_run_values`);
     await c.query(
       `INSERT INTO current_attrs (owner_kind, owner_id, key, value_json)

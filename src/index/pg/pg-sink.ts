@@ -19,6 +19,13 @@ import { CHANGES_CHANNEL } from "../../store/pg.js";
 import { derivedLock } from "./pg-locks.js";
 
 type Owner = readonly [OwnerKind, string];
+/** The shown copy of each run (newest meta files, ties to the lowest source), with what pages order and filter by. */
+const SHOW_RUNS = `INSERT INTO run_shown (run_id, source_id, timestamp, container)
+  SELECT DISTINCT ON (r.id) r.id, r.source_id, r.timestamp,
+         CASE WHEN r.legacy_deleted = 1 THEN 'legacy-deleted'
+              ELSE coalesce((SELECT m.container FROM moves m WHERE m.run_id = r.id ORDER BY m.marker DESC LIMIT 1), 'active') END
+    FROM runs r WHERE r.id = ANY($1::text[]) ORDER BY r.id, r.files_us DESC, r.source_id`;
+
 const ownerKey = (kind: string, id: string) => `${kind}\u0000${id}`;
 
 const RUN_COLUMNS: readonly (readonly [keyof RunRow, string])[] = [
@@ -436,14 +443,14 @@ export class PgSink implements IndexSink {
     if (dead.length > 0) await this.markDead(dead);
     // From here to the commit, one indexer at a time: the derived rows are shared by all sources.
     await this.query("SELECT pg_advisory_xact_lock($1, $2)", derivedLock());
+    // A run whose container changed keeps its copy but moves in run_shown's container index.
+    const shown = [...new Set([...changes.valueRuns, ...changes.changedRuns, ...this.before.runs])];
+    if (shown.length > 0) {
+      await this.query("DELETE FROM run_shown WHERE run_id = ANY($1::text[])", [shown]);
+      await this.query(SHOW_RUNS, [shown]);
+    }
     const runs = [...new Set([...changes.valueRuns, ...this.before.runs])];
     if (runs.length > 0) {
-      await this.query("DELETE FROM run_shown WHERE run_id = ANY($1::text[])", [runs]);
-      await this.query(
-        `INSERT INTO run_shown (run_id, source_id)
-         SELECT DISTINCT ON (id) id, source_id FROM runs WHERE id = ANY($1::text[]) ORDER BY id, files_us DESC, source_id`,
-        [runs],
-      );
       await this.query("DELETE FROM run_values WHERE run_id = ANY($1::text[])", [runs]);
       await this.query(
         `INSERT INTO run_values (run_id, section, key, num, text)
