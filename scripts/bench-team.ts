@@ -185,6 +185,8 @@ async function generateCopies(c: pg.Client, runsDir: string): Promise<void> {
     );
     await c.query(`INSERT INTO group_state (id, operation, started, status) SELECT ${f("id")}, operation, started, status FROM o_group_state`);
   }
+  await c.query("DELETE FROM container_counts");
+  await c.query("INSERT INTO container_counts (container, n) SELECT container, count(*) FROM run_shown GROUP BY container");
   await c.query("COMMIT");
   await c.query("VACUUM ANALYZE");
 }

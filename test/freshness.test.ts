@@ -3,7 +3,7 @@ import { cpSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimes
 import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { groupAttrs, logRunAttrs, userDir, writeAttrLog, writeGroup, writeRun } from "../src/fixtures/gage-writer.js";
+import { groupAttrs, logRunAttrs, userDir, writeAttrLog, writeGroup, writeMove, writeRun } from "../src/fixtures/gage-writer.js";
 import { openDb } from "../src/index/db.js";
 import { BACKENDS, backendWorkspace, countRows, freshDb, indexWs, loc, type Ws } from "./backends.js";
 import { BIN, cli, cliAsync, cliJson, finishedRun, tempDir } from "./helpers.js";
@@ -76,6 +76,29 @@ describe.each(BACKENDS)("%s", (backend) => {
       expect(index(ws)).toMatch(/3 entries, 2 read, 0 removed/u);
       expect(ids(ws)).toEqual([1, 2, 3].map(runId));
       expect(index(ws)).toMatch(/3 entries, 0 read, 0 removed/u);
+    });
+
+    it("keeps the listing's totals as runs come, move to the trash and back, and go", async () => {
+      const ws = await workspace();
+      for (const n of [11, 12, 13]) writeRun(ws.runsDir, finished(runId(n)));
+      index(ws);
+      // the table's footer: "Showing N of TOTAL" is what the page totals are for
+      const total = (args: string[] = []) => {
+        const r = cli(["query", "--limit", "1", "--no-refresh", ...args, ...loc(ws)], { COLUMNS: "200" });
+        expect(r.status, r.stderr).toBe(0);
+        return /of (\d+)/u.exec(r.stdout)?.[1];
+      };
+      expect([total(), total(["--deleted"])]).toEqual(["3", undefined]);
+      writeMove(ws.runsDir, runId(12), "trash", MS);
+      index(ws);
+      expect([total(), total(["--deleted"])]).toEqual(["2", undefined]);
+      expect(ids(ws, ["--deleted"])).toEqual([runId(12)]);
+      writeMove(ws.runsDir, runId(12), "active", MS + 1000);
+      writeRun(ws.runsDir, finished(runId(14)));
+      rmSync(join(ws.runsDir, `${runId(11)}.meta.zip`));
+      index(ws);
+      expect(total()).toBe("3");
+      expect(ids(ws)).toEqual([12, 13, 14].map(runId));
     });
 
     it("sees a file replaced by a sync that sets an older mtime", async () => {

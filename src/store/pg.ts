@@ -11,10 +11,7 @@ import type pg from "pg";
 import { redactUrl } from "./pg-url.js";
 import type { Clause } from "./sql.js";
 
-interface Drivers {
-  readonly kysely: typeof import("kysely");
-  readonly pg: typeof import("pg").default;
-}
+type Drivers = typeof import("./pg-drivers.js");
 
 let drivers: Promise<Drivers> | undefined;
 
@@ -23,7 +20,7 @@ let drivers: Promise<Drivers> | undefined;
  * every package import to its start, and a SQLite query must not load either.
  */
 export function pgDrivers(): Promise<Drivers> {
-  drivers ??= Promise.all([import("kysely"), import("pg")]).then(([kysely, pgModule]) => ({ kysely, pg: pgModule.default }));
+  drivers ??= import("./pg-drivers.js");
   return drivers;
 }
 

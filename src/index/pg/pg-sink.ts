@@ -26,6 +26,11 @@ const SHOW_RUNS = `INSERT INTO run_shown (run_id, source_id, timestamp, containe
               ELSE coalesce((SELECT m.container FROM moves m WHERE m.run_id = r.id ORDER BY m.marker DESC LIMIT 1), 'active') END
     FROM runs r WHERE r.id = ANY($1::text[]) ORDER BY r.id, r.files_us DESC, r.source_id`;
 
+/** Adds ($2 = 1) or takes away ($2 = -1) the given runs' rows of run_shown in container_counts. */
+const COUNT_RUNS = `INSERT INTO container_counts AS c (container, n)
+  SELECT container, $2::bigint * count(*) FROM run_shown WHERE run_id = ANY($1::text[]) GROUP BY container
+  ON CONFLICT (container) DO UPDATE SET n = c.n + EXCLUDED.n`;
+
 const ownerKey = (kind: string, id: string) => `${kind}\u0000${id}`;
 
 const RUN_COLUMNS: readonly (readonly [keyof RunRow, string])[] = [
@@ -446,8 +451,11 @@ export class PgSink implements IndexSink {
     // A run whose container changed keeps its copy but moves in run_shown's container index.
     const shown = [...new Set([...changes.valueRuns, ...changes.changedRuns, ...this.before.runs])];
     if (shown.length > 0) {
+      // container_counts follows: the runs leave their containers' counts and join them again
+      await this.query(COUNT_RUNS, [shown, -1]);
       await this.query("DELETE FROM run_shown WHERE run_id = ANY($1::text[])", [shown]);
       await this.query(SHOW_RUNS, [shown]);
+      await this.query(COUNT_RUNS, [shown, 1]);
     }
     const runs = [...new Set([...changes.valueRuns, ...this.before.runs])];
     if (runs.length > 0) {
