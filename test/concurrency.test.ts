@@ -151,7 +151,7 @@ function expectWhole(ws: Ws): void {
 const ACTIVE_SYNC_RUNS = () => sync.runs - sync.trashed - sync.archived;
 
 describe("concurrency", () => {
-  it("queries while the daemon indexes a sync of 10k runs as it lands: every one answers, no SQLITE_BUSY, the runs seen only grow to the synced total", async () => {
+  it("queries while the daemon indexes a sync of 10k runs as it lands: every one answers, no SQLITE_BUSY, the runs counted stay within the sync and reach its total", async () => {
     const ws = workspace();
     const staged = await stageSync(ws);
     await startDaemon(ws);
