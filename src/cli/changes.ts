@@ -12,6 +12,7 @@ import { hasCopyIn, runsByPrefix, type RunRow } from "../query/runs.js";
 import { selectRows, type Listing, type Numbered } from "../query/select.js";
 import { humanAgo } from "../query/time.js";
 import { attrLogText } from "../write/attr-log-write.js";
+import { LockBusyError } from "../index/writer-lock.js";
 import { writeEntries, WriteError, type PlannedWrite } from "../write/commit.js";
 import type { AttrLogEntry } from "../write/attr-log-write.js";
 import { groupLogTarget, runLogTarget, targetDir, type LogTarget } from "../write/targets.js";
@@ -155,19 +156,29 @@ export async function applyWrites(ctx: Context, writes: readonly PlannedWrite[],
   try {
     written = writeEntries(writes);
   } catch (err) {
-    if (err instanceof WriteError && err.written.length > 0) await indexAfterWrite(ctx, err.written);
+    if (err instanceof WriteError && err.written.length > 0) await indexAfterWrite(ctx, err.written, io);
     throw err;
   }
-  await indexAfterWrite(ctx, written);
+  await indexAfterWrite(ctx, written, io);
 }
 
-/** A targeted index of the runs-dir entries just written. */
-export async function indexAfterWrite(ctx: Context, entries: readonly string[]): Promise<void> {
+/**
+ * A targeted index of the runs-dir entries just written. If another indexer holds the database
+ * for longer than the wait (a full pass over a big sync, a reindex), the write stands: it is on
+ * disk, the files are the truth, and the next pass (that indexer's next one, the daemon, the next
+ * query's refresh) shows it. So this says so and succeeds: a "try again" would have the user
+ * write the entry twice (docs/reliability.md, "Concurrency").
+ */
+export async function indexAfterWrite(ctx: Context, entries: readonly string[], io: Io): Promise<void> {
   const { indexWritten } = await import("../index/after-write.js");
   const target = await indexTargetOf(ctx, "catalog write", mayCreateDbDir(ctx));
   try {
     await indexWritten(target, entries);
   } catch (err) {
+    if (err instanceof LockBusyError) {
+      io.err(`catalog: written; ${err.message.replace(/; try again when it is done$/u, "")}: the next index pass (the daemon's, or the next query's) shows the change\n`);
+      return;
+    }
     throw explainDbError(err, ctx.dbLabel);
   } finally {
     await target.close();

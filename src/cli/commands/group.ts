@@ -53,7 +53,7 @@ export async function runGroupCreate(a: CreateArgs, io: Io): Promise<number> {
   }
   checkWritable({ runsDir: ctx.runsDir, entry: `${gid}.group`, create: true });
   createGroupDir(ctx.runsDir, gid, entry);
-  await indexAfterWrite(ctx, [`${gid}.group`]);
+  await indexAfterWrite(ctx, [`${gid}.group`], io);
   io.out(`${await groupNumber(ctx, gid)}  ${gid}  ${runName(gid) ?? ""}\n`);
   return 0;
 }
