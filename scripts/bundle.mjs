@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const driversApart = {
   name: "drivers-apart",
   setup(b) {
-    b.onResolve({ filter: /^\.\/pg-drivers\.js$/u }, () => ({ path: "./pg-drivers.js", external: true }));
+    b.onResolve({ filter: /^\.\/pg-drivers\.js$/ }, () => ({ path: "./pg-drivers.js", external: true }));
   },
 };
 const outdir = join(root, "dist", "bundle");
