@@ -183,7 +183,7 @@ async function generateCopies(c: pg.Client, runsDir: string): Promise<void> {
       `INSERT INTO current_attrs (owner_kind, owner_id, key, value_json)
        SELECT owner_kind, ${f("owner_id")}, CASE WHEN key LIKE 'run:%' THEN 'run:' || ${f("substr(key, 5)")} ELSE key END, value_json FROM o_current_attrs`,
     );
-    await c.query(`INSERT INTO group_state (id, operation, started, status) SELECT ${f("id")}, operation, started, status FROM o_group_state`);
+    await c.query(`INSERT INTO group_state (id, operation, started, status, source_id) SELECT ${f("id")}, operation, started, status, $1 FROM o_group_state`, [src]);
   }
   await c.query("DELETE FROM container_counts");
   await c.query("INSERT INTO container_counts (container, n) SELECT container, count(*) FROM run_shown GROUP BY container");

@@ -494,7 +494,9 @@ export class PgSink implements IndexSink {
     const targets = `SELECT unnest($1::text[]) AS id UNION SELECT owner_id FROM current_attrs WHERE owner_kind = 'group' AND key = ANY($2::text[])`;
     await this.query(`DELETE FROM group_state WHERE id IN (${targets})`, [[...new Set(groups)], keys]);
     await this.query(
-      `INSERT INTO group_state (id, operation, started, status) SELECT id, operation, started, status FROM group_summary WHERE id IN (${targets})`,
+      // source_id: the group's first source, whose dir group_list shows
+      `INSERT INTO group_state (id, operation, started, status, source_id)
+       SELECT id, operation, started, status, (SELECT min(g.source_id) FROM groups g WHERE g.id = group_summary.id) FROM group_summary WHERE id IN (${targets})`,
       [[...new Set(groups)], keys],
     );
   }
