@@ -11,15 +11,16 @@ import { groupDirName, groupsByPrefix, type GroupRow } from "../query/groups.js"
 import { hasCopyIn, runsByPrefix, type RunRow } from "../query/runs.js";
 import { selectRows, type Listing, type Numbered } from "../query/select.js";
 import { humanAgo } from "../query/time.js";
-import { attrLogText } from "../write/attr-log-write.js";
+import { attrLogText, type AttrLogEntry } from "../write/attr-log-write.js";
+import { osUser } from "../write/author.js";
 import { LockBusyError } from "../index/writer-lock.js";
 import { writeEntries, WriteError, type PlannedWrite } from "../write/commit.js";
-import type { AttrLogEntry } from "../write/attr-log-write.js";
 import { groupLogTarget, runLogTarget, targetDir, type LogTarget } from "../write/targets.js";
-import { indexTargetOf, mayCreateDbDir, realRunsDir, type Context } from "./context.js";
+import { indexTargetOf, locate, mayCreateDbDir, realRunsDir, type Context, type LocationArgs } from "./context.js";
 import { CliError, UsageError, explainDbError } from "./errors.js";
-import { filtered, openListing, type AnyListing, type ListingRequest } from "./listing.js";
+import { filtered, openListing, prepareListing, type AnyListing, type ListingArgs, type ListingRequest } from "./listing.js";
 import { renderTable } from "./print/table.js";
+import { openFresh } from "./refresh.js";
 import type { Io } from "./spec.js";
 
 export type Target = { readonly kind: "run"; readonly n: number; readonly row: RunRow } | { readonly kind: "group"; readonly n: number; readonly row: GroupRow };
@@ -123,7 +124,7 @@ export interface WriteOptions {
  * The same entry for each target. With `onlyIfLogged`, targets without an attr log yet are left
  * out: removing a tag or clearing a label there changes nothing, and Gage writes nothing either.
  */
-export async function sameEntryFor(store: Store, ctx: Context, targets: readonly Target[], entry: AttrLogEntry, onlyIfLogged: boolean): Promise<PlannedWrite[]> {
+async function sameEntryFor(store: Store, ctx: Context, targets: readonly Target[], entry: AttrLogEntry, onlyIfLogged: boolean): Promise<PlannedWrite[]> {
   const writes: PlannedWrite[] = [];
   for (const t of targets) {
     const target = await logTargetOf(store, ctx, t);
@@ -131,6 +132,31 @@ export async function sameEntryFor(store: Store, ctx: Context, targets: readonly
     writes.push({ target, entry });
   }
   return writes;
+}
+
+/** What `tag` and `label` take to pick their targets and name the author. */
+export type SameEntryArgs = ListingArgs & LocationArgs & { readonly specs: readonly string[]; readonly all: boolean; readonly author?: string | undefined };
+
+/**
+ * The targets the arguments select and one entry for each (see `sameEntryFor`), read from a
+ * freshly indexed store that is closed again before anything is written.
+ */
+export async function planSameEntry(
+  a: SameEntryArgs,
+  io: Io,
+  entryOf: (author: string) => AttrLogEntry,
+  onlyIfLogged: boolean,
+): Promise<{ ctx: Context; targets: Target[]; writes: PlannedWrite[] }> {
+  const req = prepareListing(a);
+  const ctx = locate(a);
+  const entry = entryOf(a.author ?? osUser());
+  const store = await openFresh(ctx, true, io.tty ? io.err : undefined);
+  try {
+    const targets = await selectTargets(store, req, a.specs, a.all);
+    return { ctx, targets, writes: await sameEntryFor(store, ctx, targets, entry, onlyIfLogged) };
+  } finally {
+    await store.close();
+  }
 }
 
 /** Asks when it must (`confirm`), then writes; false, having said so, when the user said no. */
