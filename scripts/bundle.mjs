@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Bundles the CLI's own code (packages stay external) into dist/bundle as ONE file, entry.js: on
-// Node 20 each ESM module costs resolution, a read and a compile at start-up, and a query loading
+// Bundles the CLI's own code (packages stay external) into dist/bundle as ONE file, cli.cjs: on
+// Node 20 each module costs resolution, a read and a compile at start-up, and a query loading
 // twenty chunks paid for each. Commands' handlers are still imported on demand — esbuild inlines
 // each `import()` as a lazily initialised module — and packages only some commands need (kysely,
 // chokidar, yargs, fflate, yauzl) are imported dynamically where they are used, so they never
@@ -13,7 +13,7 @@ import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** `./pg-drivers.js` stays an import of the file built beside entry.js (below), not inlined. */
+/** `./pg-drivers.js` stays an import of the file built beside cli.cjs (below), not inlined. */
 const driversApart = {
   name: "drivers-apart",
   setup(b) {
@@ -22,19 +22,26 @@ const driversApart = {
 };
 const outdir = join(root, "dist", "bundle");
 rmSync(outdir, { recursive: true, force: true });
+const common = { bundle: true, platform: "node", target: "node20", packages: "external", logLevel: "warning", plugins: [driversApart] };
+// The CLI as CommonJS: bin/boot.js compiles it with a V8 code cache (scripts/code-cache.mjs),
+// which Node 20 offers for scripts but not for ES modules. import.meta.url is the bundle's own.
+// Its on-demand imports of packages become require() calls (Node 20.19+ requires ES modules
+// too): an import() in a script compiled by node:vm needs a flag or an experimental loader hook.
 await build({
-  entryPoints: [join(root, "src", "cli", "entry.ts"), join(root, "src", "index", "read-worker.ts")],
-  outdir,
-  entryNames: "[name]",
-  bundle: true,
-  splitting: false,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  logLevel: "warning",
-  plugins: [driversApart],
+  ...common,
+  entryPoints: [join(root, "src", "cli", "entry.ts")],
+  outfile: join(outdir, "cli.cjs"),
+  format: "cjs",
+  // half the bytes to read and hash at each start; identifiers stay, so stack traces read
+  minifyWhitespace: true,
+  minifySyntax: true,
+  minifyIdentifiers: true,
+  supported: { "dynamic-import": false },
+  define: { "import.meta.url": "__catalogBundleUrl" },
+  banner: { js: 'const __catalogBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+// The reader thread is started from its own file (src/index/readers.ts).
+await build({ ...common, entryPoints: [join(root, "src", "index", "read-worker.ts")], outdir, entryNames: "[name]", format: "esm" });
 
 // Kysely and pg, both inside: Kysely's ESM build is ~400 modules, ~0.7 s of resolving and
 // compiling at each start of a PostgreSQL command; one file of it costs a fraction. pg is

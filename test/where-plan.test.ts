@@ -6,10 +6,12 @@ import { writeCorpus } from "../src/fixtures/corpus.js";
 import { openDb, type Db } from "../src/index/db.js";
 import type { QueryFilter } from "../src/query/filters.js";
 import { sqliteDialect } from "../src/store/dialect.js";
-import { queryRuns } from "../src/query/runs.js";
+import { queryRuns, runListing } from "../src/query/runs.js";
+import { groupListing, queryGroups } from "../src/query/groups.js";
 import { SqliteStore } from "../src/store/sqlite-store.js";
 import type { Store } from "../src/store/store.js";
-import { planRunWhere, WALK_FROM, whereClause, type Plan } from "../src/query/where/index.js";
+import { GROUP_WALK_FROM, planListing, planRunWhere, WALK_FROM, whereClause, type Plan } from "../src/query/where/index.js";
+import { tagOwners } from "../src/query/filters.js";
 import { BACKENDS, backendWorkspace, indexWs, storeOf } from "./backends.js";
 
 // 1200 runs of the scale corpus: ~20% tagged color=green, loss uniform in [0, 1), 85% completed.
@@ -141,6 +143,68 @@ describe("sqlite query plans", () => {
 
     it.each(BROAD)("%s: a newest-first page walks", async (where) => {
       expect(await planRunWhere(new SqliteStore(db), where, undefined, 20)).toBe("scan");
+    });
+  });
+
+  describe("--tag and the group listing", () => {
+    const tagged = (tags: string[], where?: string): QueryFilter => ({ tags, statuses: [], containers: ["active"], ...(where === undefined ? {} : { where }) });
+    const narrowing = (target: "run" | "group", tags: string[], where?: string) => ({ tagOwners: tags.map((t) => tagOwners(sqliteDialect, target, t)), where });
+
+    it("a tag on most runs walks (candidates from the tag); a rarer one starts from its owners", async () => {
+      const store = new SqliteStore(db);
+      // every corpus run has one to three tags, so `*` is on all of them
+      const common = await planListing(store, "run", narrowing("run", ["*"]), undefined, 20);
+      expect(common.plan).toBe("scan");
+      expect(common.candidates?.from).toBe("tag");
+      expect((await planListing(store, "run", narrowing("run", ["color=green"]), undefined, 20)).plan).toBe("index");
+      expect((await planListing(store, "run", narrowing("run", ["*"]), "-metrics.loss", 20)).plan).toBe("index");
+      const where = await planListing(store, "run", narrowing("run", [], "config.lr > 0 and status == completed"), undefined, 20);
+      expect(where).toMatchObject({ plan: "scan", candidates: { from: "where" } });
+    });
+
+    it.each([
+      [["*"], undefined],
+      [["*", "color=*"], undefined],
+      [["*"], "status == error"],
+      [[], "config.lr > 0"],
+      [[], "config.lr > 0 and status == error"],
+      [[], "status == completed and config.lr > 0"],
+    ] as [string[], string | undefined][])("tags %j, where %s: the page, the exact total and a capped one agree with the full listing", async (tags, where) => {
+      const store = new SqliteStore(db);
+      const all = await queryRuns(store, tagged(tags, where), undefined, Infinity);
+      const page = await queryRuns(store, tagged(tags, where), undefined, 20);
+      expect(page.rows).toEqual(all.rows.slice(0, 20));
+      expect(page.total).toBe(all.rows.length);
+      const listing = await runListing(store, tagged(tags, where), undefined, 20);
+      // a capped total is proven from the first candidates when enough of them are rows, and
+      // counted in full otherwise (status == error: a few of them are)
+      for (const cap of [10, 100, all.rows.length - 1, all.rows.length, all.rows.length + 5]) {
+        expect(await listing.count(cap), `cap ${cap}`).toBe(Math.min(all.rows.length, cap + 1));
+      }
+    });
+
+    it("the group listing walks group_state by start: newest first, sorting only ties", () => {
+      const steps = (db.prepare("EXPLAIN QUERY PLAN SELECT * FROM group_list ORDER BY started DESC, id DESC LIMIT 20").all() as { detail: string }[]).map((r) => r.detail);
+      expect(steps.some((s) => /SCAN s USING INDEX group_state_started/u.test(s)), steps.join(" | ")).toBe(true);
+      // groups starting at the same µs are put in id order among themselves; nothing else is sorted
+      expect(steps.filter((s) => s.includes("TEMP B-TREE")), steps.join(" | ")).toEqual(["USE TEMP B-TREE FOR LAST TERM OF ORDER BY"]);
+    });
+
+    it("groups: a filter most groups pass walks; a page and its totals agree with the full listing", async () => {
+      const store = new SqliteStore(db);
+      const broad = "members > 0";
+      expect((await planListing(store, "group", narrowing("group", [], broad), undefined, 20)).plan).toBe("scan");
+      expect((await planListing(store, "group", narrowing("group", ["color=green"]), undefined, 20)).plan).toBe("index");
+      for (const f of [tagged([], broad), tagged(["color=green"]), tagged([], "members > 2")]) {
+        const all = await queryGroups(store, f, undefined, Infinity);
+        expect(all.rows.length).toBeGreaterThan(0);
+        const page = await queryGroups(store, f, undefined, 5);
+        expect(page.rows).toEqual(all.rows.slice(0, 5));
+        expect(page.total).toBe(all.rows.length);
+        const listing = await groupListing(store, f, undefined, 5);
+        for (const cap of [3, all.rows.length - 1, all.rows.length]) expect(await listing.count(cap)).toBe(Math.min(all.rows.length, cap + 1));
+      }
+      expect(GROUP_WALK_FROM).toBeLessThan(WALK_FROM);
     });
   });
 });

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { fstatSync, readFileSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
 import { COMMANDS } from "./commands.js";
@@ -9,16 +10,69 @@ import type { Io } from "./spec.js";
 
 /** Where a process writes, and what kind of terminal it has (docs/cli.md, "Output"). */
 export function processIo(): Io {
-  const tty = process.stdout.isTTY === true;
+  // Not process.stdout/stdin.isTTY: each of those streams costs a query several ms of start-up
+  // to create, and a query piped elsewhere needs neither.
+  const tty = isTerminal(1);
   const fromEnv = Number(process.env["COLUMNS"]);
   return {
-    out: (s) => void process.stdout.write(s),
+    out: tty ? (s) => void terminalOut().write(s) : pipeOut(),
     err: (s) => void process.stderr.write(s),
     tty,
     // A pipe or a file gets whole lines; COLUMNS (set by tests, or exported) fits them anyway.
-    columns: tty ? process.stdout.columns || 80 : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity,
+    columns: tty ? terminalOut().columns || 80 : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity,
     color: tty && !process.env["NO_COLOR"],
-    ...(process.stdin.isTTY ? { ask } : {}),
+    ...(isTerminal(0) ? { ask } : {}),
+  };
+}
+
+/**
+ * Whether `fd` is a terminal. Only a character device can be one; node:tty, which loads Node's
+ * network stack (~8 ms), is asked only then (/dev/null is a character device too).
+ */
+function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  const { isatty } = createRequire(import.meta.url)("node:tty") as typeof import("node:tty");
+  return isatty(fd);
+}
+
+/** process.stdout, which ends the process quietly when the reader closes the pipe early. */
+function terminalOut(): NodeJS.WriteStream {
+  if (process.stdout.listenerCount("error") === 0) {
+    // `catalog query | head` closes the pipe early: that is not an error.
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(0);
+      throw err;
+    });
+  }
+  return process.stdout;
+}
+
+/**
+ * Writes to a pipe or a file with write(2), as Node's own stdout does on Linux (synchronously),
+ * without creating the stream. A descriptor someone made non-blocking (EAGAIN) is handed to
+ * process.stdout for the rest, which waits for the reader.
+ */
+function pipeOut(): (s: string) => void {
+  let stream: NodeJS.WriteStream | undefined;
+  return (s) => {
+    if (stream) return void stream.write(s);
+    const buf = Buffer.from(s);
+    for (let done = 0; done < buf.length; ) {
+      try {
+        done += writeSync(1, buf, done);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EPIPE") process.exit(0);
+        if (code !== "EAGAIN") throw err;
+        stream = terminalOut();
+        stream.write(buf.subarray(done));
+        return;
+      }
+    }
   };
 }
 
@@ -38,11 +92,6 @@ async function ask(question: string): Promise<string | null> {
  * help, the version or the command's handler, imported only now. Returns the exit code.
  */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
-  // `catalog query | head` closes the pipe early: that is not an error.
-  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-    if (err.code === "EPIPE") process.exit(0);
-    throw err;
-  });
   try {
     const parsed = parseCommandLine(argv, COMMANDS);
     switch (parsed.kind) {

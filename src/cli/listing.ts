@@ -68,7 +68,7 @@ export async function openListing(store: Store, req: ListingRequest, sort: strin
     where: a.where,
     ...(store.scope === null ? {} : { source: store.scope }),
   };
-  if (a.groups) return { kind: "group", listing: groupListing(store, { ...base, containers: [] }, sort) };
+  if (a.groups) return { kind: "group", listing: await groupListing(store, { ...base, containers: [] }, sort, pageSize) };
   const archive = a.archive === undefined ? undefined : await findArchive(store, a.archive);
   if (a.archive !== undefined && archive === undefined) {
     throw new CliError(`no archive named ${JSON.stringify(a.archive)}; Gage's \`gage archive --list\` shows them`);

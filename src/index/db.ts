@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type DatabaseType from "better-sqlite3";
 import { registerSqlFunctions } from "./sql-functions.js";
 
@@ -7,7 +8,34 @@ import { registerSqlFunctions } from "./sql-functions.js";
  * better-sqlite3 is CommonJS; loaded through `require` rather than an ESM `import`, it skips the
  * ESM loader's CommonJS translation, which costs a query process ~3 ms of start-up (measured).
  */
-const Database = createRequire(import.meta.url)("better-sqlite3") as typeof DatabaseType;
+const require = createRequire(import.meta.url);
+const Database = require("better-sqlite3") as typeof DatabaseType;
+
+let addon: object | null | undefined;
+
+/**
+ * better-sqlite3's addon, from where its build puts it. Left to itself, better-sqlite3 finds it
+ * through the `bindings` package, which probes a dozen paths first (~3 ms of a query's start-up);
+ * null (let it search) when it is elsewhere, as with a prebuilt binary in another layout.
+ */
+function nativeBinding(): object | null {
+  if (addon === undefined) {
+    try {
+      const lib = dirname(require.resolve("better-sqlite3"));
+      addon = require(join(lib, "..", "build", "Release", "better_sqlite3.node")) as object;
+    } catch {
+      addon = null;
+    }
+  }
+  return addon;
+}
+
+/** The options every connection opens with. */
+function driverOptions(o: DatabaseType.Options): DatabaseType.Options {
+  const binding = nativeBinding();
+  // the driver's typings declare only the path form; it takes the addon object as well
+  return binding === null ? o : { ...o, nativeBinding: binding as unknown as string };
+}
 
 export type Db = DatabaseType.Database;
 
@@ -31,7 +59,7 @@ export interface OpenOptions {
 export function openDb(path: string, options: OpenOptions = {}): Db {
   const readonly = options.readonly ?? false;
   if (readonly) return openForReading(path);
-  const db = new Database(path, { readonly, fileMustExist: readonly });
+  const db = new Database(path, driverOptions({ readonly, fileMustExist: readonly }));
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (options.bulk) {
     db.pragma("journal_mode = OFF");
@@ -56,7 +84,7 @@ export function openDb(path: string, options: OpenOptions = {}): Db {
  * database (bytes 18–19), since an in-memory database cannot be in WAL mode.
  */
 function openForReading(path: string): Db {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = new Database(path, driverOptions({ readonly: true, fileMustExist: true }));
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   try {
     db.prepare("SELECT count(*) FROM sqlite_schema").get();
@@ -69,7 +97,7 @@ function openForReading(path: string): Db {
   }
   const image = readFileSync(path);
   if (image.length > 19 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
-  const copy = new Database(image, { readonly: true });
+  const copy = new Database(image, driverOptions({ readonly: true }));
   registerSqlFunctions(copy);
   return copy;
 }

@@ -36,6 +36,7 @@ export type { Clause } from "../store/sql.js";
 import type { Dialect } from "../store/dialect.js";
 import type { SourceScope } from "../store/store.js";
 import type { Clause } from "../store/sql.js";
+import type { Plan } from "./where/compile.js";
 
 export function and(parts: readonly Clause[]): Clause {
   if (parts.length === 0) return { sql: "1 = 1", params: [] };
@@ -43,21 +44,37 @@ export function and(parts: readonly Clause[]): Clause {
 }
 
 /**
- * `--tag` matches the whole tag text; with `*` it globs, other glob characters stay literal.
- * Written as `id IN (…)` so SQLite starts from the tag's rows in the current_attrs key index
- * (a few thousand) rather than testing every run or group.
+ * The ids of the owners carrying a tag: `--tag` matches the whole tag text; with `*` it globs,
+ * other glob characters stay literal. Read from the current_attrs key index (a few thousand rows).
  */
-export function tagClause(d: Dialect, ownerKind: "run" | "group", idColumn: string, tag: string): Clause {
+export function tagOwners(d: Dialect, ownerKind: "run" | "group", tag: string): Clause {
   if (!tag.includes("*")) {
-    return {
-      sql: `${idColumn} IN (SELECT t.owner_id FROM current_attrs t WHERE t.key = ? AND t.owner_kind = ?)`,
-      params: [`tag:${tag}`, ownerKind],
-    };
+    return { sql: "SELECT t.owner_id FROM current_attrs t WHERE t.key = ? AND t.owner_kind = ?", params: [`tag:${tag}`, ownerKind] };
   }
   const glob = d.glob({ sql: "t.key", params: [] }, `tag:${tag}`);
   return {
-    sql: `${idColumn} IN (SELECT t.owner_id FROM current_attrs t WHERE t.key >= 'tag:' AND t.key < 'tag;' AND ${glob.sql} AND t.owner_kind = ?)`,
+    sql: `SELECT t.owner_id FROM current_attrs t WHERE t.key >= 'tag:' AND t.key < 'tag;' AND ${glob.sql} AND t.owner_kind = ?`,
     params: [...glob.params, ownerKind],
+  };
+}
+
+/**
+ * `--tag` as a condition on a listing. The `index` plan (`id IN (…)`) starts from the tag's
+ * owners; the `scan` plan looks the tag up by each row's id, for a newest-first page that walks
+ * the listing's order and stops at its limit when the tag is common (query/where/plan.ts).
+ */
+export function tagClause(d: Dialect, ownerKind: "run" | "group", idColumn: string, tag: string, plan: Plan = "index"): Clause {
+  if (plan === "index") {
+    const owners = tagOwners(d, ownerKind, tag);
+    return { sql: `${idColumn} IN (${owners.sql})`, params: owners.params };
+  }
+  if (!tag.includes("*")) {
+    return { sql: `EXISTS (SELECT 1 FROM current_attrs t WHERE t.owner_kind = ? AND t.owner_id = ${idColumn} AND t.key = ?)`, params: [ownerKind, `tag:${tag}`] };
+  }
+  const glob = d.glob({ sql: "t.key", params: [] }, `tag:${tag}`);
+  return {
+    sql: `EXISTS (SELECT 1 FROM current_attrs t WHERE t.owner_kind = ? AND t.owner_id = ${idColumn} AND t.key >= 'tag:' AND t.key < 'tag;' AND ${glob.sql})`,
+    params: [ownerKind, ...glob.params],
   };
 }
 

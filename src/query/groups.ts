@@ -1,9 +1,9 @@
 import type { SourceScope, Store } from "../store/store.js";
-import { and, inClause, sortColumn, tagClause, type Clause, type Order, type QueryFilter } from "./filters.js";
+import { and, inClause, sortColumn, tagClause, tagOwners, type Clause, type Order, type QueryFilter } from "./filters.js";
 import { viewListing } from "./listing.js";
 import type { Page } from "./runs.js";
 import type { Listing } from "./select.js";
-import { orderClause, whereClause } from "./where/index.js";
+import { orderClause, planListing, whereClause, whereRest, type Candidates, type Plan } from "./where/index.js";
 
 export interface GroupRow {
   readonly id: string;
@@ -31,10 +31,10 @@ export const GROUP_SORT_FIELDS: Readonly<Record<string, keyof GroupRow & string>
  * Group filters read the group's own attrs (tags, label) and its derived columns. `--op` matches
  * the derived operation or the op of any active member, so a pipeline is found by any of its steps.
  */
-function groupWhere(store: Store, f: QueryFilter): Clause {
+function groupWhere(store: Store, f: QueryFilter, plan: Plan = "index", omit?: Candidates["from"]): Clause {
   const d = store.dialect;
   const parts: Clause[] = [];
-  for (const tag of f.tags) parts.push(tagClause(d, "group", "group_list.id", tag));
+  for (const tag of omit === "tag" ? f.tags.slice(1) : f.tags) parts.push(tagClause(d, "group", "group_list.id", tag, plan));
   if (f.label !== undefined) parts.push(d.contains({ sql: "label", params: [] }, f.label));
   if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
   if (f.op !== undefined) {
@@ -46,7 +46,9 @@ function groupWhere(store: Store, f: QueryFilter): Clause {
   }
   if (f.since !== undefined) parts.push({ sql: "started >= ?", params: [f.since] });
   if (f.until !== undefined) parts.push({ sql: "started < ?", params: [f.until] });
-  if (f.where !== undefined && f.where !== "") parts.push(whereClause(f.where, "group", { dialect: d }));
+  if (f.where !== undefined && f.where !== "") {
+    parts.push((omit === "where" ? whereRest(f.where, "group", { plan, dialect: d }) : null) ?? whereClause(f.where, "group", { plan, dialect: d }));
+  }
   if (f.source !== undefined) {
     parts.push({ sql: "group_list.id IN (SELECT id FROM group_dirs WHERE host = ? AND runs_dir = ?)", params: [f.source.host, f.source.runsDir] });
   }
@@ -60,19 +62,28 @@ export function groupOrder(store: Store, sort: string | undefined): Order<GroupR
   return column ? { by, column } : { by };
 }
 
-/** Groups matching the filter in listing order (newest first start unless sorted). */
-export function groupListing(store: Store, f: QueryFilter, sort: string | undefined): Listing<GroupRow> {
-  return viewListing<GroupRow>(store, "group_list", groupWhere(store, f), groupOrder(store, sort));
+/**
+ * Groups matching the filter in listing order (newest first start unless sorted). As for runs,
+ * `pageSize` decides whether a `--tag` or `--where` page starts from the matches or walks the
+ * groups by start (src/query/where/plan.ts); the total is counted from the matches either way.
+ */
+export async function groupListing(store: Store, f: QueryFilter, sort: string | undefined, pageSize = 20): Promise<Listing<GroupRow>> {
+  const narrowing = { tagOwners: f.tags.map((t) => tagOwners(store.dialect, "group", t)), where: f.where === "" ? undefined : f.where };
+  const { plan, candidates } = await planListing(store, "group", narrowing, sort, pageSize);
+  return viewListing<GroupRow>(store, "group_list", groupWhere(store, f, plan), groupOrder(store, sort), {
+    ...(plan === "index" ? {} : { countWhere: groupWhere(store, f) }),
+    ...(candidates === null ? {} : { candidates: { owners: candidates.owners, where: groupWhere(store, f, plan, candidates.from) } }),
+  });
 }
 
 /** Every group, newest first: the listing `--in-group N` and `catalog group add N` number. */
 export function allGroups(store: Store): Listing<GroupRow> {
-  return groupListing(store, { tags: [], statuses: [], containers: [] }, undefined);
+  return viewListing<GroupRow>(store, "group_list", groupWhere(store, { tags: [], statuses: [], containers: [] }), groupOrder(store, undefined));
 }
 
 /** The first `limit` groups of the listing and how many there are in all. */
 export async function queryGroups(store: Store, f: QueryFilter, sort: string | undefined, limit: number): Promise<Page<GroupRow>> {
-  const listing = groupListing(store, f, sort);
+  const listing = await groupListing(store, f, sort, limit);
   const rows = await listing.slice(0, Number.isFinite(limit) ? limit : null);
   return { rows, total: rows.length < limit ? rows.length : await listing.count() };
 }

@@ -14,9 +14,14 @@ const DEEP_OFFSET = 1000;
 /** Counting rows before each row is quicker than numbering the whole listing, for a few rows. */
 const COUNT_EACH_UP_TO = 32;
 
+/** Candidates read per row a capped total must find (see `count`). */
+const CANDIDATES_PER_ROW = 2;
+
 export interface ViewListingOptions<R> {
   /** the condition to count with, when the page's differs (a --where plan that walks an index) */
   readonly countWhere?: Clause;
+  /** for capped totals: ids a superset of the listing's, and the condition that picks among them */
+  readonly candidates?: { readonly owners: Clause; readonly where: Clause } | null;
   /** the total without counting, when it is known (the unfiltered listing: run_counts) */
   readonly total?: () => Promise<number>;
   /** adjusts rows after reading (live-lock checks) */
@@ -54,7 +59,18 @@ export function viewListing<R extends ListedRow>(store: Store, view: "run_list" 
     },
     async count(atMost) {
       if (o.total) return o.total();
-      return countUpTo(o.countWhere ?? where, atMost === undefined ? noLimit : atMost + 1);
+      const counting = o.countWhere ?? where;
+      if (atMost === undefined) return countUpTo(counting, noLimit);
+      if (o.candidates) {
+        // "More than atMost" is proven by that many rows among the first candidates, which spares
+        // reading every match (20k ids for a common tag at 100k runs) when most candidates are
+        // rows. They are tested by lookups by id, without the test they came from.
+        const c = o.candidates;
+        const among: Clause = { sql: `id IN (${c.owners.sql} LIMIT ?)`, params: [...c.owners.params, CANDIDATES_PER_ROW * (atMost + 1)] };
+        const found = await countUpTo(and([c.where, among]), atMost + 1);
+        if (found > atMost) return found;
+      }
+      return countUpTo(counting, atMost + 1);
     },
     async matching(prefix) {
       // Ranges rather than substr() so the id primary key and the name index answer; every

@@ -42,9 +42,20 @@ export type Estimate =
   | { readonly kind: "leaf"; readonly matches: Clause | null }
   | { readonly kind: "and" | "or"; readonly parts: readonly Estimate[] };
 
-/** The same, and the estimate tree of the index plan (plan.ts). */
-export function compileWhereWithInfo(expr: WhereExpr, target: Target, dialect: Dialect, options: CompileOptions = {}): { clause: Clause; estimate: Estimate } {
-  if (expr.condition === null) return { clause: dialect.true, estimate: { kind: "leaf", matches: null } };
+/**
+ * A compiled condition; `estimate` is the tree of the index plan (plan.ts). `rest` is the
+ * condition without its first indexed test that everything ANDs with (the one `andedLeaf` in
+ * plan.ts picks), for rows already known to pass that test; null when there is no such test.
+ */
+export interface Compiled {
+  readonly clause: Clause;
+  readonly estimate: Estimate;
+  readonly rest: Clause | null;
+}
+
+/** The same, with the estimate and the rest (see Compiled). */
+export function compileWhereWithInfo(expr: WhereExpr, target: Target, dialect: Dialect, options: CompileOptions = {}): Compiled {
+  if (expr.condition === null) return { clause: dialect.true, estimate: { kind: "leaf", matches: null }, rest: null };
   const c = new Compiler(expr.source, target, dialect, options.nowMs ?? Date.now(), options.plan ?? "index");
   return c.compile(expr.condition, false);
 }
@@ -155,21 +166,20 @@ class Compiler {
     return this.scan ? sql`EXISTS (${probe})` : sql`${this.id} IN (${subquery})`;
   }
 
-  /** A condition and its Estimate. */
-  compile(c: Condition, negated: boolean): { clause: Clause; estimate: Estimate } {
+  /** A condition, its Estimate and its rest (see Compiled). */
+  compile(c: Condition, negated: boolean): Compiled {
     if (c.kind === "and" || c.kind === "or") {
       const left = this.compile(c.left, negated);
       const right = this.compile(c.right, negated);
       const isAnd = (c.kind === "and") !== negated;
-      return {
-        clause: sql`(${join([left.clause, right.clause], isAnd ? " AND " : " OR ", true)})`,
-        estimate: { kind: isAnd ? "and" : "or", parts: [left.estimate, right.estimate] },
-      };
+      const both = (a: Clause, b: Clause) => sql`(${join([a, b], isAnd ? " AND " : " OR ", true)})`;
+      const rest = !isAnd ? null : left.rest !== null ? both(left.rest, right.clause) : right.rest !== null ? both(left.clause, right.rest) : null;
+      return { clause: both(left.clause, right.clause), estimate: { kind: isAnd ? "and" : "or", parts: [left.estimate, right.estimate] }, rest };
     }
     if (c.kind === "not") return this.compile(c.operand, !negated);
     this.matches = null;
     const clause = this.condition(c, negated);
-    return { clause, estimate: { kind: "leaf", matches: this.matches } };
+    return { clause, estimate: { kind: "leaf", matches: this.matches }, rest: this.matches === null ? null : this.dialect.true };
   }
 
   private fail(pos: number, reason: string): never {
