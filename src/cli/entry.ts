@@ -21,7 +21,10 @@ export function processIo(): Io {
     // A pipe or a file gets whole lines; COLUMNS (set by tests, or exported) fits them anyway.
     columns: tty ? terminalOut().columns || 80 : Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : Infinity,
     color: tty && !process.env["NO_COLOR"],
-    ...(isTerminal(0) ? { ask } : {}),
+    // looked at only by a command that must confirm: most never look at stdin
+    get ask() {
+      return isTerminal(0) ? ask : undefined;
+    },
   };
 }
 
