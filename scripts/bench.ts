@@ -131,6 +131,8 @@ interface SizeResult {
 const EVERYDAY: readonly { label: string; args: (db: Database.Database) => string[] }[] = [
   { label: "`query` (the 20 newest runs)", args: () => ["query"] },
   { label: "`query --groups --tag color=green`", args: () => ["query", "--groups", "--tag", "color=green"] },
+  { label: "`query --groups` (the 20 newest groups)", args: () => ["query", "--groups"] },
+  { label: "`query --tag color=green`", args: () => ["query", "--tag", "color=green"] },
   { label: '`query --where "metrics.loss < 0.2"`', args: () => ["query", "--where", "metrics.loss < 0.2"] },
   { label: '`query --where "tags contains color=green"`', args: () => ["query", "--where", "tags contains color=green"] },
   { label: "`show 1`", args: () => ["show", "1"] },

@@ -6,7 +6,7 @@
  * `catalog serve` on a random port, real files and a real index. Screenshots are kept in
  * test-artifacts/.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -168,6 +168,8 @@ describe("the page in Chromium", () => {
     await page.waitForSelector("[data-testid=runs-table] tbody tr");
     await page.click(`[data-testid=runs-table] a[title="${run.id}"]`);
     await page.waitForSelector("[data-testid=run-page]");
+    // where its files are: this one runs dir (a team database lists every copy)
+    expect(await page.textContent("[data-testid=run-copies]")).toContain(realpathSync(s.ws.runsDir));
     await page.fill("[data-testid=tag-input]", "reviewed");
     await page.click("[data-testid=add-tag]");
     await page.waitForSelector("[data-testid=run-page] [data-testid=tag] >> text=reviewed");

@@ -11,6 +11,7 @@ export type {
   ListingPage,
   MembersPage,
   NewGroup,
+  RunDetailJson,
   RunJson,
   ServerInfo,
 } from "../../src/web/api-types.js";

@@ -1,5 +1,5 @@
 /** `/runs/<id>`: everything `catalog show` tells about a run, with its tags, label and comments editable. */
-import { groupPath, type GroupJson, type RunJson } from "../api.js";
+import { groupPath, type GroupJson, type RunDetailJson } from "../api.js";
 import { Attrs } from "../components/Edit.js";
 import { ErrorBox } from "../components/FilterBox.js";
 import { Link } from "../components/Link.js";
@@ -9,7 +9,7 @@ import { ago, localTime, opText, valueText } from "../format.js";
 
 export function RunPage({ id }: { id: string }) {
   const api = `/api/runs/${encodeURIComponent(id)}`;
-  const { data: r, error, reload } = useApi<RunJson>(api);
+  const { data: r, error, reload } = useApi<RunDetailJson>(api);
   if (error) return <ErrorBox error={error} />;
   if (!r) return <p class="loading">loading…</p>;
   const when = (iso: string | null) => (iso === null ? "" : `${localTime(iso)} (${ago(iso)})`);
@@ -37,6 +37,15 @@ export function RunPage({ id }: { id: string }) {
         <dd>{when(r.started)}</dd>
         <dt>stopped</dt>
         <dd>{when(r.stopped)}</dd>
+        <dt>{r.copies.length > 1 ? "copies" : "source"}</dt>
+        <dd data-testid="run-copies">
+          {/* a team database: the copy shown first (its files are newest), then the others */}
+          {r.copies.map((c) => (
+            <span class="copy" key={`${c.host ?? ""}\u0000${c.runs_dir ?? ""}`}>
+              {c.host === null ? c.runs_dir : `${c.host}:${c.runs_dir}`}
+            </span>
+          ))}
+        </dd>
         <dt>groups</dt>
         <dd data-testid="run-groups">{r.groups.length === 0 ? <em class="none">none</em> : r.groups.map((g) => <GroupName key={g} id={g} />)}</dd>
       </dl>
