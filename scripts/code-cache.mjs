@@ -2,8 +2,8 @@
 // Writes dist/bundle/cli.cjs.cache, the V8 code cache bin/boot.js loads the CLI with. The cache
 // is taken after the everyday queries have run once in this process, so it holds the bytecode of
 // every function they call and not only of the bundle's top level: a query then compiles almost
-// nothing. Only the queries: a cache holding the indexer too is half as large again, and reading
-// it cost a query more than compiling the indexer costs an index (docs/benchmarks.md, "Start-up").
+// nothing. Only the queries: a cache holding the indexer too is a sixth larger and made neither
+// a query nor a no-change index measurably quicker (docs/benchmarks.md, "Start-up").
 // Run by `npm run build`, after the bundle; the cache is only valid for the Node that wrote it,
 // and a Node that rejects it compiles as if it were not there.
 import { execFileSync } from "node:child_process";

@@ -1,11 +1,11 @@
-import { fstatSync, readFileSync, writeSync } from "node:fs";
-import { createRequire } from "node:module";
+import { readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
 import { COMMANDS } from "./commands.js";
 import { WhereSyntaxError } from "../query/where/errors.js";
 import { CliError, exitCodeFor, oneLine } from "./errors.js";
 import { parseCommandLine } from "./parse.js";
+import { isTerminal } from "./terminal.js";
 import type { Io } from "./spec.js";
 
 /** Where a process writes, and what kind of terminal it has (docs/cli.md, "Output"). */
@@ -26,20 +26,6 @@ export function processIo(): Io {
       return isTerminal(0) ? ask : undefined;
     },
   };
-}
-
-/**
- * Whether `fd` is a terminal. Only a character device can be one; node:tty, which loads Node's
- * network stack (~8 ms), is asked only then (/dev/null is a character device too).
- */
-function isTerminal(fd: number): boolean {
-  try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
-  } catch {
-    return false;
-  }
-  const { isatty } = createRequire(import.meta.url)("node:tty") as typeof import("node:tty");
-  return isatty(fd);
 }
 
 /** process.stdout, which ends the process quietly when the reader closes the pipe early. */

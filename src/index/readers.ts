@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { packageRoot } from "../package-root.js";
 import { readUnit, type UnitRead, type UnitTask } from "./unit-read.js";
 
@@ -36,6 +37,9 @@ export class WorkerReader implements UnitReader {
     script: string,
     count: number,
   ) {
+    // required here, not imported: loading worker_threads cost every `catalog index` ~7 ms, and
+    // only a pass reading thousands of units starts threads
+    const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
     this.workers = Array.from({ length: count }, () => {
       const w = new Worker(script);
       w.on("message", (m: { id: number; results: UnitRead[] }) => {
