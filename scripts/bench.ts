@@ -118,6 +118,8 @@ interface SizeResult {
   statFloor: Stat;
   nodeE0: Stat;
   refresh: Stat;
+  /** `node -e` listing and stat'ing every entry: the refresh floor as one process */
+  statProcess: Stat;
   syncRefresh: Stat;
   query: Stat;
   naive: Stat;
@@ -203,6 +205,9 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
   const statOnly = repeat(reps, () => timeIt(() => statEverything(runsDir)));
   const statFloor: Stat = { ...statOnly, median: statOnly.median + nodeE0.median, min: statOnly.min + nodeE0.min, max: statOnly.max + nodeE0.max };
   const refresh = repeat(reps, () => timeSync(cat("index")));
+  // The same floor as one fresh process: its stats cost more than this warm process's.
+  const statScript = `const{readdirSync:r,statSync:s}=require("node:fs"),d=${JSON.stringify(runsDir)};for(const n of r(d))s(d+"/"+n,{bigint:true})`;
+  const statProcess = repeat(reps, () => timeSync([process.execPath, "-e", statScript]));
 
   // A sync: 1k new runs (their entries as a copy tool leaves them), then an incremental index.
   const syncNames = readdirSync(syncSrc).filter((x) => x !== CORPUS_MARKER && x !== ARCHIVES_DIR);
@@ -230,6 +235,7 @@ async function benchSize(benchDir: string, n: number): Promise<SizeResult> {
     index,
     indexRssMb: indexRssKb / 1024,
     statFloor,
+    statProcess,
     nodeE0,
     refresh,
     syncRefresh,
@@ -431,6 +437,8 @@ function report(results: readonly SizeResult[]): string {
     row("refresh floor: `node -e 0` + stat of every entry", (r) => ms(r.statFloor)),
     row("**no-change refresh** (`catalog index`)", (r) => ms(r.refresh)),
     row("→ refresh / its floor", (r) => ratio(r.refresh, r.statFloor)),
+    row("refresh floor as one process (`node -e`: list and stat every entry)", (r) => ms(r.statProcess)),
+    row("→ refresh / that floor", (r) => ratio(r.refresh, r.statProcess)),
     row("refresh after 1k runs synced in", (r) => ms(r.syncRefresh)),
     row("**`query --groups --tag color=green --no-refresh`** (20 runs)", (r) => ms(r.query)),
     row("→ query / `node -e 0`", (r) => ratio(r.query, r.nodeE0)),
