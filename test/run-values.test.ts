@@ -125,10 +125,10 @@ describe("sqlite: run_values and run_counts of an upgraded index", () => {
       expect(created.length).toBeGreaterThan(5);
       for (const [kind, name] of created.reverse()) db.exec(`DROP ${kind} ${name}`);
       db.prepare("DELETE FROM kysely_migration WHERE name = '006_run_values'").run();
-      // and the later ones: the views and indexes they create (views they replace they drop themselves)
+      // and the later ones: the views and indexes they create (those they replace they drop themselves)
       for (const later of readdirSync(migrationsDir()).filter((f) => f > "006_run_values.sql" && f.endsWith(".sql"))) {
         const text = readFileSync(join(migrationsDir(), later), "utf8");
-        const dropped = new Set([...text.matchAll(/^DROP VIEW (\w+)/gmu)].map((m) => m[1]!));
+        const dropped = new Set([...text.matchAll(/^DROP (?:VIEW|INDEX) (\w+)/gmu)].map((m) => m[1]!));
         for (const m of text.matchAll(/^CREATE (VIEW|INDEX) (\w+)/gmu)) if (!dropped.has(m[2]!)) db.exec(`DROP ${m[1]!} ${m[2]!}`);
         db.prepare("DELETE FROM kysely_migration WHERE name = ?").run(later.replace(/\.sql$/u, ""));
       }

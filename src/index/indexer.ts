@@ -53,9 +53,9 @@ export async function indexRunsDir(sink: IndexSink, options: IndexOptions): Prom
   // Into an empty index every unit is read: each is fingerprinted by its reader, just before it
   // is read, rather than all of them first on this thread. Otherwise unchanged units are dropped
   // as they are listed, so only changed ones are ever built.
-  const scan = scanRunsDir(options.runsDir, stored.size > 0, (key, fp) => stored.get(key) === fp && !errorKeys.has(key));
-  const vanished = await sink.unitsOfKeys([...stored.keys()].filter((k) => !scan.present.has(k)));
-  return applyUnits(sink, options, scan.units, vanished, (unit) => stored.get(unitKeyHash(...splitUnit(unit))), withErrors, scan.present.size);
+  const scan = scanRunsDir(options.runsDir, stored.size > 0, stored, errorKeys);
+  const vanished = await sink.unitsOfKeys(scan.vanished);
+  return applyUnits(sink, options, scan.units, vanished, (unit) => stored.get(unitKeyHash(...splitUnit(unit))), withErrors, scan.count);
 }
 
 /**

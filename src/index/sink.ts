@@ -9,6 +9,7 @@
  */
 import type { Fingerprint } from "../disk/fingerprint.js";
 import type { ArchiveRecord, AttrLogEntry } from "../disk/records.js";
+import type { FingerprintTable } from "./fingerprint-table.js";
 import type { DiskUnit } from "./units.js";
 
 export type OwnerKind = "run" | "group";
@@ -65,7 +66,7 @@ export interface PassChanges {
 export interface IndexSink {
   // ---- reads, before a pass ----
   /** unit_key → fingerprint of every unit stored */
-  storedFingerprints(): Promise<Map<number, Fingerprint>>;
+  storedFingerprints(): Promise<FingerprintTable>;
   unitsOfKeys(keys: readonly number[]): Promise<string[]>;
   fingerprintsOf(units: readonly string[]): Promise<Map<string, Fingerprint>>;
   unitsWithErrors(): Promise<Set<string>>;

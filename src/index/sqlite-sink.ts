@@ -6,6 +6,7 @@ import { hostname } from "node:os";
 import type { Fingerprint } from "../disk/fingerprint.js";
 import type { ArchiveRecord, AttrLogEntry } from "../disk/records.js";
 import type { Db } from "./db.js";
+import { FingerprintTable } from "./fingerprint-table.js";
 import { refreshGroupStates } from "./group-state.js";
 import { deadLiveLocks, liveRunIds, recheckLiveLocks } from "./locks.js";
 import type { IndexSink, OwnerKind, PassChanges, RunRow, StoredIssue } from "./sink.js";
@@ -27,9 +28,23 @@ export class SqliteSink implements IndexSink {
     this.st = prepareStatements(db);
   }
 
-  async storedFingerprints(): Promise<Map<number, Fingerprint>> {
-    // all numbers: at 100k runs this is 200k pairs, and loading them as strings cost more than the stats
-    return new Map(this.st.allEntries.raw(true).all() as unknown as [number, Fingerprint][]);
+  async storedFingerprints(): Promise<FingerprintTable> {
+    // All numbers, in key order from the (unit_key, fingerprint) index, one row at a time: at
+    // 100k runs this is 200k pairs, and the rows die young instead of all being held at once.
+    const count = this.st.countEntries.get()!.n;
+    return FingerprintTable.fromSorted(count, (keys, fps) => {
+      let n = 0;
+      // raw rows are [unit_key, fingerprint]; the statement is typed by its named columns
+      for (const row of this.st.allEntries.raw(true).iterate() as unknown as Iterable<[number, Fingerprint]>) {
+        // two units whose names hash alike (odds 2^-53) keep one key, the last, as a Map would
+        if (n > 0 && keys[n - 1] === row[0]) fps[n - 1] = row[1];
+        else if (n < count) {
+          keys[n] = row[0];
+          fps[n++] = row[1];
+        }
+      }
+      return n;
+    });
   }
 
   async unitsOfKeys(keys: readonly number[]): Promise<string[]> {

@@ -5,6 +5,7 @@ import type { RunRow, StoredIssue } from "./sink.js";
 /** Every write the indexer makes, prepared once per connection. */
 export interface Statements {
   readonly allEntries: Statement<[], { unit_key: number; fingerprint: number }>;
+  readonly countEntries: Statement<[], { n: number }>;
   readonly unitByKey: Statement<[number], { unit: string }>;
   readonly entry: Statement<[string], { fingerprint: number }>;
   readonly unitsWithErrors: Statement<[], { unit: string }>;
@@ -45,7 +46,8 @@ export interface Statements {
 
 export function prepareStatements(db: Db): Statements {
   return {
-    allEntries: db.prepare("SELECT unit_key, fingerprint FROM entries"),
+    allEntries: db.prepare("SELECT unit_key, fingerprint FROM entries ORDER BY unit_key"),
+    countEntries: db.prepare("SELECT count(*) AS n FROM entries"),
     unitByKey: db.prepare("SELECT unit FROM entries WHERE unit_key = ?"),
     entry: db.prepare("SELECT fingerprint FROM entries WHERE unit = ?"),
     unitsWithErrors: db.prepare("SELECT DISTINCT unit FROM index_errors"),

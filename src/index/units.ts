@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
 import { combineFingerprints, probeEntry, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
+import type { FingerprintTable } from "./fingerprint-table.js";
 import { undecodableNames, type FileType } from "../disk/safe-fs.js";
 import type { UnitKind } from "./unit-read.js";
 
@@ -83,7 +84,7 @@ export function probeUnits(runsDir: string, units: ReadonlySet<string>): DiskUni
 
 /** Lists the runs dir once and fingerprints every unit in it. */
 export function listUnits(runsDir: string): DiskUnit[] {
-  return scanRunsDir(runsDir, true, () => false).units;
+  return scanRunsDir(runsDir, true, null, new Set()).units;
 }
 
 /**
@@ -100,33 +101,53 @@ function readNames(runsDir: string): string[] {
   }
 }
 
-export function scanRunsDir(runsDir: string, stat: boolean, unchanged: (unitKey: number, fp: Fingerprint) => boolean) {
-  return unitsFromNames(runsDir, readNames(runsDir), stat, unchanged);
+/** What a listing of the runs dir found. */
+export interface Scan {
+  /** units to read: changed since `stored`, new, or to be read again (`reread`) */
+  readonly units: DiskUnit[];
+  /** keys of stored units with no entry left */
+  readonly vanished: number[];
+  /** units present */
+  readonly count: number;
 }
 
 /**
- * Groups names into units and fingerprints each, in one pass; a unit `unchanged` accepts is
- * counted as present but not built. A no-change refresh is this loop plus one read of the stored
- * fingerprints, so it avoids per-entry work beyond the stat.
+ * Lists the runs dir once and fingerprints every unit (`stat`; else the readers do, just before
+ * reading), leaving out the units whose fingerprint equals the one in `stored` unless their key
+ * is in `reread`. A no-change refresh is this loop plus one read of the stored fingerprints.
  */
-function unitsFromNames(
-  runsDir: string,
-  names: readonly string[],
-  stat = true,
-  unchanged: (unitKey: number, fp: Fingerprint) => boolean = () => false,
-): { units: DiskUnit[]; present: Set<number> } {
-  const units = new Map<number, Listed>();
+export function scanRunsDir(runsDir: string, stat: boolean, stored: FingerprintTable | null, reread: ReadonlySet<number>): Scan {
+  return unitsFromNames(runsDir, readNames(runsDir), stat, stored, reread);
+}
+
+/**
+ * Groups names into units and fingerprints each, in one pass. A unit already in `stored` is
+ * tracked in typed arrays by its position there, and only built (an object, its entries) when it
+ * changed: a no-change refresh at 100k runs allocates nothing per unit that outlives its entry,
+ * which kept the young-generation collector copying 200k units (docs/benchmarks.md, "Start-up").
+ * Units not in `stored` (new ones; all of them on a first index) are collected as objects.
+ */
+function unitsFromNames(runsDir: string, names: readonly string[], stat = true, stored: FingerprintTable | null = null, reread: ReadonlySet<number> = new Set()): Scan {
+  const size = stored?.size ?? 0;
+  const firstName = new Int32Array(size).fill(-1);
+  const firstFp = new Float64Array(size);
+  const firstType: (FileType | undefined)[] = new Array<FileType | undefined>(size);
+  /** further entries of units with several, by unit key */
+  const more = new Map<number, ListedEntry[]>();
+  const fresh = new Map<number, Listed>();
   let undecodable: ReadonlySet<string> | null = null;
   const seen: { type: FileType } = { type: "unknown" };
-  for (const name of names) {
-    let e = classifyEntry(name);
+  const classify = (name: string): RunsDirEntry => {
+    const e = classifyEntry(name);
+    // Node decodes a name that is not UTF-8 lossily (U+FFFD), and no file has the decoded name.
+    if (!name.includes("\uFFFD")) return e;
+    undecodable ??= undecodableNames(runsDir);
+    return undecodable.has(name) ? { ...e, badName: true } : e;
+  };
+  for (let i = 0; i < names.length; i++) {
+    const e = classify(names[i]!);
     const kind = unitKindOf(e);
     if (kind === null) continue;
-    // Node decodes a name that is not UTF-8 lossily (U+FFFD), and no file has the decoded name.
-    if (name.includes("\uFFFD")) {
-      undecodable ??= undecodableNames(runsDir);
-      if (undecodable.has(name)) e = { ...e, badName: true };
-    }
     let fp: Fingerprint = 0;
     let type: FileType | undefined;
     if (stat) {
@@ -138,25 +159,52 @@ function unitsFromNames(
     }
     const key = kind === "group" ? e.name : e.key;
     const unitKey = unitKeyHash(kind, key);
-    const u = units.get(unitKey);
-    if (u) (u.more ??= []).push({ e, fp, type });
-    else units.set(unitKey, { kind, key, e, fp, type, more: null });
+    const at = stored === null ? -1 : stored.indexOf(unitKey);
+    if (at >= 0 && firstName[at] === -1) {
+      firstName[at] = i;
+      firstFp[at] = fp;
+      firstType[at] = type;
+      continue;
+    }
+    const u = at >= 0 ? undefined : fresh.get(unitKey);
+    if (at >= 0 || u) {
+      const list = more.get(unitKey);
+      if (list) list.push({ e, fp, type });
+      else more.set(unitKey, [{ e, fp, type }]);
+    } else fresh.set(unitKey, { kind, key, e, fp, type });
   }
+
   const out: DiskUnit[] = [];
-  for (const [unitKey, u] of units) {
-    let fingerprint: Fingerprint | null = stat ? u.fp : null;
+  const vanished: number[] = [];
+  const emit = (unitKey: number, first: Listed, storedFp: Fingerprint | undefined) => {
+    let fingerprint: Fingerprint | null = stat ? first.fp : null;
     let all: ListedEntry[] | null = null;
-    if (u.more !== null) {
+    const others = more.get(unitKey);
+    if (others) {
       // Several meta (or .user) entries for one id: a stable order, the preferred one first.
-      all = [{ e: u.e, fp: u.fp, type: u.type }, ...u.more].sort((a, b) => entryPreference(a.e) - entryPreference(b.e));
+      all = [first, ...others].sort((a, b) => entryPreference(a.e) - entryPreference(b.e));
       if (stat) fingerprint = combineFingerprints(all.map((x) => [x.e.name, x.fp] as const));
     }
-    if (fingerprint !== null && unchanged(unitKey, fingerprint)) continue;
+    if (fingerprint !== null && fingerprint === storedFp && !reread.has(unitKey)) return;
     // Only units that will be read get their entries' types attached.
-    const entries = (all ?? [u]).map((x) => (x.type === undefined ? x.e : { ...x.e, type: x.type }));
-    out.push({ unit: u.kind === "archives" ? "archives" : `${u.kind}:${u.key}`, unitKey, kind: u.kind, key: u.key, entries, fingerprint });
+    const entries = (all ?? [first]).map((x) => (x.type === undefined ? x.e : { ...x.e, type: x.type }));
+    out.push({ unit: first.kind === "archives" ? "archives" : `${first.kind}:${first.key}`, unitKey, kind: first.kind, key: first.key, entries, fingerprint });
+  };
+  for (let at = 0; at < size; at++) {
+    const unitKey = stored!.keyAt(at);
+    const i = firstName[at]!;
+    if (i === -1) {
+      vanished.push(unitKey);
+      continue;
+    }
+    const storedFp = stored!.fingerprintAt(at);
+    if (firstFp[at] === storedFp && !more.has(unitKey) && !reread.has(unitKey) && stat) continue;
+    const e = classify(names[i]!);
+    const kind = unitKindOf(e)!;
+    emit(unitKey, { kind, key: kind === "group" ? e.name : e.key, e, fp: firstFp[at]!, type: firstType[at] }, storedFp);
   }
-  return { units: out, present: new Set(units.keys()) };
+  for (const [unitKey, u] of fresh) emit(unitKey, u, undefined);
+  return { units: out, vanished, count: size - vanished.length + fresh.size };
 }
 
 /** One runs-dir entry as listed and probed. */
@@ -166,11 +214,10 @@ interface ListedEntry {
   readonly type: FileType | undefined;
 }
 
-/** A unit as listed: nearly always one entry, so the first is kept inline and no array is made. */
+/** A unit as listed, by its first entry (further ones are kept apart: nearly every unit has one). */
 interface Listed extends ListedEntry {
   readonly kind: UnitKind;
   readonly key: string;
-  more: ListedEntry[] | null;
 }
 
 export function splitUnit(unit: string): [UnitKind, string] {

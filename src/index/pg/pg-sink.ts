@@ -11,6 +11,7 @@
  */
 import type pg from "pg";
 import type { Fingerprint } from "../../disk/fingerprint.js";
+import { FingerprintTable } from "../fingerprint-table.js";
 import type { ArchiveRecord, AttrLogEntry } from "../../disk/records.js";
 import { pidAlive } from "../pid.js";
 import type { IndexSink, OwnerKind, PassChanges, RunRow, StoredIssue } from "../sink.js";
@@ -138,10 +139,10 @@ export class PgSink implements IndexSink {
     return (await this.query<R>(text, values)).rows;
   }
 
-  async storedFingerprints(): Promise<Map<number, Fingerprint>> {
-    if (this.fresh) return new Map();
+  async storedFingerprints(): Promise<FingerprintTable> {
+    if (this.fresh) return FingerprintTable.fromPairs([]);
     const rows = await this.rows<{ unit_key: number; fingerprint: number }>("SELECT unit_key, fingerprint FROM entries WHERE source_id = $1", [this.sourceId]);
-    return new Map(rows.map((r) => [r.unit_key, r.fingerprint]));
+    return FingerprintTable.fromPairs(rows.map((r) => [r.unit_key, r.fingerprint] as const));
   }
 
   async unitsOfKeys(keys: readonly number[]): Promise<string[]> {
