@@ -29,10 +29,14 @@ export function repeat(n: number, fn: () => number): Stat {
   return stat(Array.from({ length: n }, fn));
 }
 
-/** Wall ms of a process run to completion; a failure stops the bench (its figures would lie). */
+/**
+ * Wall ms of a process run to completion; a failure stops the bench (its figures would lie).
+ * Its output goes to a pipe, read and dropped, as when a user pipes a query into `head` or `jq`
+ * (not /dev/null, a character device that a process must ask whether it is a terminal).
+ */
 export function timeSync(args: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   const t = process.hrtime.bigint();
-  const r = spawnSync(args[0]!, args.slice(1), { stdio: ["ignore", "ignore", "pipe"], env });
+  const r = spawnSync(args[0]!, args.slice(1), { stdio: ["ignore", "pipe", "pipe"], env, maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr.toString().trim()}`);
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
