@@ -1,9 +1,10 @@
 import type { SourceScope, Store } from "../store/store.js";
-import { and, inClause, sortColumn, tagClause, tagOwners, type Clause, type Order, type QueryFilter } from "./filters.js";
-import { viewListing } from "./listing.js";
+import { and, inClause, sortColumn, type Clause, type Order, type QueryFilter } from "./filters.js";
+import { plannedOptions, viewListing } from "./listing.js";
+import { narrowingOf, narrowingParts } from "./narrowing.js";
 import type { Page } from "./runs.js";
 import type { Listing } from "./select.js";
-import { orderClause, planListing, whereClause, whereRest, type Candidates, type Plan } from "./where/index.js";
+import { orderClause, planListing, type Candidates, type Plan } from "./where/index.js";
 
 export interface GroupRow {
   readonly id: string;
@@ -33,8 +34,7 @@ export const GROUP_SORT_FIELDS: Readonly<Record<string, keyof GroupRow & string>
  */
 function groupWhere(store: Store, f: QueryFilter, plan: Plan = "index", omit?: Candidates["from"]): Clause {
   const d = store.dialect;
-  const parts: Clause[] = [];
-  for (const tag of omit === "tag" ? f.tags.slice(1) : f.tags) parts.push(tagClause(d, "group", "group_list.id", tag, plan));
+  const parts: Clause[] = narrowingParts(d, "group", "group_list.id", f, plan, omit);
   if (f.label !== undefined) parts.push(d.contains({ sql: "label", params: [] }, f.label));
   if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
   if (f.op !== undefined) {
@@ -46,9 +46,6 @@ function groupWhere(store: Store, f: QueryFilter, plan: Plan = "index", omit?: C
   }
   if (f.since !== undefined) parts.push({ sql: "started >= ?", params: [f.since] });
   if (f.until !== undefined) parts.push({ sql: "started < ?", params: [f.until] });
-  if (f.where !== undefined && f.where !== "") {
-    parts.push((omit === "where" ? whereRest(f.where, "group", { plan, dialect: d }) : null) ?? whereClause(f.where, "group", { plan, dialect: d }));
-  }
   if (f.source !== undefined) {
     parts.push({ sql: "group_list.id IN (SELECT id FROM group_dirs WHERE host = ? AND runs_dir = ?)", params: [f.source.host, f.source.runsDir] });
   }
@@ -68,12 +65,14 @@ export function groupOrder(store: Store, sort: string | undefined): Order<GroupR
  * groups by start (src/query/where/plan.ts); the total is counted from the matches either way.
  */
 export async function groupListing(store: Store, f: QueryFilter, sort: string | undefined, pageSize = 20): Promise<Listing<GroupRow>> {
-  const narrowing = { tagOwners: f.tags.map((t) => tagOwners(store.dialect, "group", t)), where: f.where === "" ? undefined : f.where };
-  const { plan, candidates } = await planListing(store, "group", narrowing, sort, pageSize);
-  return viewListing<GroupRow>(store, "group_list", groupWhere(store, f, plan), groupOrder(store, sort), {
-    ...(plan === "index" ? {} : { countWhere: groupWhere(store, f) }),
-    ...(candidates === null ? {} : { candidates: { owners: candidates.owners, where: groupWhere(store, f, plan, candidates.from) } }),
-  });
+  const planned = await planListing(store, "group", narrowingOf(store.dialect, "group", f), sort, pageSize);
+  return viewListing<GroupRow>(
+    store,
+    "group_list",
+    groupWhere(store, f, planned.plan),
+    groupOrder(store, sort),
+    plannedOptions(planned, (plan, omit) => groupWhere(store, f, plan, omit)),
+  );
 }
 
 /** Every group, newest first: the listing `--in-group N` and `catalog group add N` number. */

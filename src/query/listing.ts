@@ -1,6 +1,7 @@
 import type { Store } from "../store/store.js";
 import { and, beforeClause, type Clause, type Order } from "./filters.js";
 import type { Listing } from "./select.js";
+import type { Candidates, ListingPlan, Plan } from "./where/index.js";
 
 /** Rows a listing view shows; ids and names are what specs match. */
 export interface ListedRow {
@@ -26,6 +27,19 @@ export interface ViewListingOptions<R> {
   readonly total?: () => Promise<number>;
   /** adjusts rows after reading (live-lock checks) */
   readonly fix?: (rows: R[]) => Promise<R[]>;
+}
+
+/**
+ * The options a planned listing needs besides its page's condition: with a walk (`scan`), the
+ * condition its total counts from the matches with, and the candidates a capped total can count
+ * among. `whereOf` builds the listing's condition for a plan, without the test `omit` names.
+ */
+export function plannedOptions(p: ListingPlan, whereOf: (plan: Plan, omit?: Candidates["from"]) => Clause): Pick<ViewListingOptions<never>, "countWhere" | "candidates"> {
+  return {
+    // a count reads every match whatever the plan, so it starts from them
+    ...(p.plan === "index" ? {} : { countWhere: whereOf("index") }),
+    ...(p.candidates === null ? {} : { candidates: { owners: p.candidates.owners, where: whereOf(p.plan, p.candidates.from) } }),
+  };
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { SourceScope, Store } from "../store/store.js";
 import { containerCount } from "./counts.js";
-import { and, inClause, onlyContainers, sortColumn, tagClause, tagOwners, type Clause, type Order, type QueryFilter } from "./filters.js";
-import { viewListing } from "./listing.js";
+import { and, inClause, onlyContainers, sortColumn, type Clause, type Order, type QueryFilter } from "./filters.js";
+import { plannedOptions, viewListing } from "./listing.js";
+import { narrowingOf, narrowingParts } from "./narrowing.js";
 import { deadLocks } from "./locks.js";
 import { valueSort, valueSortedSlice } from "./value-sort.js";
 import type { Listing } from "./select.js";
-import { orderClause, planListing, whereClause, whereRest, type Candidates, type Plan } from "./where/index.js";
+import { orderClause, planListing, type Candidates, type Plan } from "./where/index.js";
 
 export interface RunRow {
   readonly id: string;
@@ -43,8 +44,7 @@ export const RUN_SORT_FIELDS: Readonly<Record<string, keyof RunRow & string>> = 
 /** `omit`: leave out the test candidates came from (Candidates in query/where/plan.ts). */
 function runWhere(store: Store, f: QueryFilter, plan: Plan = "index", omit?: Candidates["from"]): Clause {
   const d = store.dialect;
-  const parts: Clause[] = [d.containers(f.containers)];
-  for (const tag of omit === "tag" ? f.tags.slice(1) : f.tags) parts.push(tagClause(d, "run", "run_list.id", tag, plan));
+  const parts: Clause[] = [d.containers(f.containers), ...narrowingParts(d, "run", "run_list.id", f, plan, omit)];
   if (f.label !== undefined) parts.push(d.contains({ sql: "label", params: [] }, f.label));
   if (f.statuses.length > 0) parts.push(inClause("status", f.statuses));
   if (f.op !== undefined) parts.push({ sql: "(op_name = ? OR op_ns || ':' || op_name = ?)", params: [f.op, f.op] });
@@ -58,9 +58,6 @@ function runWhere(store: Store, f: QueryFilter, plan: Plan = "index", omit?: Can
       sql: "id IN (SELECT substr(ga.key, 5) FROM current_attrs ga WHERE ga.owner_kind = 'group' AND ga.owner_id = ? AND ga.key >= 'run:' AND ga.key < 'run;')",
       params: [f.inGroup],
     });
-  }
-  if (f.where !== undefined && f.where !== "") {
-    parts.push((omit === "where" ? whereRest(f.where, "run", { plan, dialect: d }) : null) ?? whereClause(f.where, "run", { plan, dialect: d }));
   }
   if (f.source !== undefined) {
     parts.push({ sql: "run_list.id IN (SELECT id FROM run_copies WHERE host = ? AND runs_dir = ?)", params: [f.source.host, f.source.runsDir] });
@@ -83,13 +80,10 @@ export function runOrder(store: Store, sort: string | undefined): Order<RunRow> 
  * query cannot store that; the indexer will).
  */
 export async function runListing(store: Store, f: QueryFilter, sort: string | undefined, pageSize = 20): Promise<Listing<RunRow>> {
-  const narrowing = { tagOwners: f.tags.map((t) => tagOwners(store.dialect, "run", t)), where: f.where === "" ? undefined : f.where };
-  const { plan, candidates } = await planListing(store, "run", narrowing, sort, pageSize);
-  const where = runWhere(store, f, plan);
+  const planned = await planListing(store, "run", narrowingOf(store.dialect, "run", f), sort, pageSize);
+  const where = runWhere(store, f, planned.plan);
   const listing = viewListing<RunRow>(store, "run_list", where, runOrder(store, sort), {
-    // a count reads every match whatever the plan, so it starts from them
-    ...(plan === "index" ? {} : { countWhere: runWhere(store, f) }),
-    ...(candidates === null ? {} : { candidates: { owners: candidates.owners, where: runWhere(store, f, plan, candidates.from) } }),
+    ...plannedOptions(planned, (plan, omit) => runWhere(store, f, plan, omit)),
     ...(onlyContainers(f) ? { total: () => containerCount(store, f.containers) } : {}),
     fix: (rows) => fixDeadLocks(store, rows),
   });
