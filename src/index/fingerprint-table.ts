@@ -13,26 +13,28 @@ export class FingerprintTable {
     private readonly fps: Float64Array,
   ) {}
 
-  /** From pairs in any order; a key given twice keeps its last fingerprint. */
+  /** From pairs in any order; a key given twice keeps its last fingerprint, as a Map would. */
   static fromPairs(pairs: Iterable<readonly [number, Fingerprint]>): FingerprintTable {
     const sorted = [...pairs].sort((a, b) => a[0] - b[0]);
-    const keys: number[] = [];
-    const fps: number[] = [];
-    for (const [k, fp] of sorted) {
-      if (keys.length > 0 && keys[keys.length - 1] === k) fps[fps.length - 1] = fp;
-      else {
-        keys.push(k);
-        fps.push(fp);
-      }
-    }
-    return new FingerprintTable(Float64Array.from(keys), Float64Array.from(fps));
+    return FingerprintTable.fromSorted(sorted.length, sorted);
   }
 
-  /** From pairs already in ascending key order, each key once, written in by `fill`. */
-  static fromSorted(count: number, fill: (keys: Float64Array, fps: Float64Array) => number): FingerprintTable {
+  /**
+   * From at most `count` pairs in ascending key order, read one at a time (a database cursor), so
+   * that none of them outlives its turn. Two units whose names hash alike (odds 2^-53) keep one
+   * key, the last given.
+   */
+  static fromSorted(count: number, pairs: Iterable<readonly [number, Fingerprint]>): FingerprintTable {
     const keys = new Float64Array(count);
     const fps = new Float64Array(count);
-    const n = fill(keys, fps);
+    let n = 0;
+    for (const [k, fp] of pairs) {
+      if (n > 0 && keys[n - 1] === k) fps[n - 1] = fp;
+      else if (n < count) {
+        keys[n] = k;
+        fps[n++] = fp;
+      }
+    }
     return new FingerprintTable(keys.subarray(0, n), fps.subarray(0, n));
   }
 

@@ -32,19 +32,8 @@ export class SqliteSink implements IndexSink {
     // All numbers, in key order from the (unit_key, fingerprint) index, one row at a time: at
     // 100k runs this is 200k pairs, and the rows die young instead of all being held at once.
     const count = this.st.countEntries.get()!.n;
-    return FingerprintTable.fromSorted(count, (keys, fps) => {
-      let n = 0;
-      // raw rows are [unit_key, fingerprint]; the statement is typed by its named columns
-      for (const row of this.st.allEntries.raw(true).iterate() as unknown as Iterable<[number, Fingerprint]>) {
-        // two units whose names hash alike (odds 2^-53) keep one key, the last, as a Map would
-        if (n > 0 && keys[n - 1] === row[0]) fps[n - 1] = row[1];
-        else if (n < count) {
-          keys[n] = row[0];
-          fps[n++] = row[1];
-        }
-      }
-      return n;
-    });
+    // raw rows are [unit_key, fingerprint]; the statement is typed by its named columns
+    return FingerprintTable.fromSorted(count, this.st.allEntries.raw(true).iterate() as unknown as Iterable<[number, Fingerprint]>);
   }
 
   async unitsOfKeys(keys: readonly number[]): Promise<string[]> {

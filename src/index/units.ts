@@ -2,8 +2,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ARCHIVES_DIR, classifyEntry, entryPreference, type RunsDirEntry } from "../disk/entries.js";
 import { combineFingerprints, probeEntry, unitKeyHash, type Fingerprint } from "../disk/fingerprint.js";
-import type { FingerprintTable } from "./fingerprint-table.js";
 import { undecodableNames, type FileType } from "../disk/safe-fs.js";
+import type { FingerprintTable } from "./fingerprint-table.js";
 import type { UnitKind } from "./unit-read.js";
 
 /**

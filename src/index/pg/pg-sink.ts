@@ -11,8 +11,8 @@
  */
 import type pg from "pg";
 import type { Fingerprint } from "../../disk/fingerprint.js";
-import { FingerprintTable } from "../fingerprint-table.js";
 import type { ArchiveRecord, AttrLogEntry } from "../../disk/records.js";
+import { FingerprintTable } from "../fingerprint-table.js";
 import { pidAlive } from "../pid.js";
 import type { IndexSink, OwnerKind, PassChanges, RunRow, StoredIssue } from "../sink.js";
 import type { DiskUnit } from "../units.js";
